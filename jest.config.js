@@ -1,0 +1,19 @@
+// Three levels, all run by `npm test`: unit (engines, transport), node (in-process n8n executions),
+// e2e (a real n8n 2.x started by the tests; see test/e2e/global-setup.ts).
+const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+const base = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+	projects: [
+		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+		{ ...base, displayName: 'node', testMatch: ['<rootDir>/test/node/**/*.test.ts'] },
+		{
+			...base,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+		},
+	],
+	testTimeout: 120_000,
+};

