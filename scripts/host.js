@@ -105,6 +105,15 @@ function installPackage(userFolder, tarball = packPackage()) {
 	});
 }
 
+/** The caller's environment minus what test runners set (NODE_ENV=test changes how n8n boots). */
+function hostEnv() {
+	const env = { ...process.env };
+	for (const key of Object.keys(env)) if (key.startsWith('JEST_') || key.startsWith('npm_')) delete env[key];
+	delete env.NODE_ENV;
+	delete env.NODE_OPTIONS;
+	return env;
+}
+
 function freePort() {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
@@ -140,7 +149,7 @@ async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdi
 		cwd: userFolder,
 		stdio: ['ignore', out, out],
 		env: {
-			...process.env,
+			...hostEnv(),
 			PATH: `${path.dirname(paths.node)}:${process.env.PATH}`,
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(port),
