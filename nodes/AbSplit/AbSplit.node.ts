@@ -6,10 +6,10 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { itemError, routeItems } from '../shared/items';
-import { bucketOf, outputFor, planSplit, SplitConfigError, type ArmWeight } from './engine/split';
+import { bucketOf, outputFor, planSplit, type ArmWeight } from './engine/split';
 
 // Stringified into the `outputs` expression that the editor evaluates: no imports, no closures.
 const configuredOutputs = (parameters: INodeParameters) => {
@@ -20,6 +20,9 @@ const configuredOutputs = (parameters: INodeParameters) => {
 	return arms;
 };
 
+// Not usableAsTool: n8n's tool wrapper returns only the first output, so an agent would get
+// nothing back for contacts assigned to any other group.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class AbSplit implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'A/B Split',
@@ -27,16 +30,16 @@ export class AbSplit implements INodeType {
 		icon: { light: 'file:abSplit.svg', dark: 'file:abSplit.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["experimentKey"] }}',
+		subtitle: '={{ $parameter["experimentName"] }}',
 		description:
 			'Split contacts into test groups (arms) and an optional holdout. The same contact always lands in the same group.',
 		defaults: { name: 'A/B Split' },
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		properties: [
 			{
 				displayName: 'Experiment Name',
-				name: 'experimentKey',
+				name: 'experimentName',
 				type: 'string',
 				default: 'experiment',
 				required: true,
@@ -101,7 +104,7 @@ export class AbSplit implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const experimentKey = (this.getNodeParameter('experimentKey', 0) as string).trim();
+		const experimentKey = (this.getNodeParameter('experimentName', 0) as string).trim();
 		if (!experimentKey) {
 			throw new NodeOperationError(this.getNode(), 'The experiment name is empty', {
 				description: 'Give the experiment a name, e.g. "welcome-subject-test".',
@@ -115,12 +118,9 @@ export class AbSplit implements INodeType {
 		try {
 			plan = planSplit(arms, this.getNodeParameter('holdout', 0, 0) as number);
 		} catch (error) {
-			if (error instanceof SplitConfigError) {
-				throw new NodeOperationError(this.getNode(), error.message, {
-					description: 'Open the Groups setting of this node and correct the shares.',
-				});
-			}
-			throw error;
+			throw new NodeOperationError(this.getNode(), (error as Error).message, {
+				description: 'Open the Groups setting of this node and correct the shares.',
+			});
 		}
 
 		return routeItems(this, plan.outputs.length, (item, i) => {

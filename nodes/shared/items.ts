@@ -5,7 +5,7 @@
  * n8n's "continue using error output" setting finds it and moves it to the error output.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** A problem with one item's data or the node's settings, phrased for the marketer. */
 export function itemError(
@@ -47,9 +47,15 @@ export function routeItems(
 			if (items[i].binary) routed.binary = items[i].binary;
 			outputs[output].push(routed);
 		} catch (error) {
-			if (!continueOnFail) throw error;
+			if (!continueOnFail) throw asNodeError(ctx, error, i);
 			outputs[0].push(errorItem(error as Error, i));
 		}
 	}
 	return outputs;
+}
+
+/** n8n shows NodeOperationError / NodeApiError with their item and description; wrap anything else. */
+export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number): NodeOperationError | NodeApiError {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

@@ -39,7 +39,7 @@ describe('A/B Split in a real n8n', () => {
 					type: `${PREFIX}.abSplit`,
 					typeVersion: 1,
 					parameters: {
-						experimentKey: 'subject-line-test',
+						experimentName: 'subject-line-test',
 						unitId: '={{ $json.userId }}',
 						arms: {
 							arm: [

@@ -33,7 +33,7 @@ describe('A/B Split node (in-process n8n)', () => {
 
 	it('routes to one output per configured arm plus Holdout', async () => {
 		const parameters = {
-			experimentKey: 'welcome-offer',
+			experimentName: 'welcome-offer',
 			unitId: '={{ $json.email }}',
 			arms: { arm: [{ name: 'Offer', weight: 70 }, { name: 'No offer', weight: 30 }] },
 			holdout: 10,
