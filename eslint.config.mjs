@@ -32,7 +32,7 @@ export default tseslint.config(
 		rules: { ...n8nNodesBase.configs.community.rules, '@typescript-eslint/no-unused-expressions': 'off' },
 	},
 	{
-		files: ['scripts/**/*.js', 'gulpfile.js', 'jest.config.js'],
+		files: ['scripts/**/*.js', 'gulpfile.js', 'jest.config.js', 'test/**/*.js'],
 		languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', fetch: 'readonly', setTimeout: 'readonly' } },
 		rules: { '@typescript-eslint/no-require-imports': 'off' },
 	},

@@ -15,5 +15,6 @@ module.exports = {
 			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},
 	],
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 	testTimeout: 120_000,
 };
