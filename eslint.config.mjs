@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const community = n8nCommunity.configs.recommendedWithoutN8nCloudSupport;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'host/**', '.n8n-dev/**', 'coverage/**'] },
+	{ ignores: ['dist/**', '.bench/**', 'node_modules/**', 'host/**', '.n8n-dev/**', 'coverage/**'] },
 	...tseslint.configs.recommended,
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],

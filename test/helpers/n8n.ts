@@ -134,7 +134,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		if (!type?.authenticate) return requestOptions;
 		if (typeof type.authenticate === 'function') return await type.authenticate(credentials, requestOptions);
 		const resolve = (value: string) =>
-			workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, undefined, value) as string;
+			workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, undefined) as string;
 		const options = { ...requestOptions } as IHttpRequestOptions & Record<string, unknown>;
 		const properties = type.authenticate.properties as Record<string, Record<string, string> | undefined>;
 		for (const where of ['headers', 'qs', 'body'] as const) {
