@@ -100,7 +100,7 @@ function installPackage(userFolder, tarball = packPackage()) {
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const manifest = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
-	run('npm', ['install', tarball, '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], {
+	run('npm', ['install', tarball, '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], {
 		cwd: nodesDir,
 	});
 }
@@ -142,6 +142,8 @@ async function waitFor(check, { timeoutMs, what, onTimeout }) {
 async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdio = 'file' } = {}) {
 	const paths = await ensureHost();
 	port = port || (await freePort());
+	// Each n8n also opens a task-runner broker port (5679 by default); two instances must not share it.
+	const brokerPort = await freePort();
 	fs.mkdirSync(userFolder, { recursive: true });
 	const logFile = path.join(userFolder, 'n8n.log');
 	const out = stdio === 'file' ? fs.openSync(logFile, 'a') : 'inherit';
@@ -153,6 +155,7 @@ async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdi
 			PATH: `${path.dirname(paths.node)}:${process.env.PATH}`,
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(port),
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_LISTEN_ADDRESS: listen,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
@@ -276,6 +279,7 @@ class N8nClient {
 
 /** Imports every workflow under templates/ (a template is any JSON file there with nodes). */
 async function importTemplates(client, dir = path.join(ROOT, 'templates')) {
+	dir = dir || path.join(ROOT, 'templates');
 	if (!fs.existsSync(dir)) return [];
 	const imported = [];
 	for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {

@@ -44,7 +44,7 @@ async function main() {
 	const client = new host.N8nClient(n8n.baseUrl);
 	await client.signIn(OWNER);
 	await client.createApiKey('campaign-kit-npm-start');
-	const imported = await host.importTemplates(client);
+	const imported = await host.importTemplates(client, process.env.CAMPAIGN_KIT_TEMPLATES_DIR);
 
 	console.log(`
   Campaign Kit is running in n8n: http://localhost:${PORT}
