@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { fieldReader } from '../shared/fields';
 import { itemError, routeItems } from '../shared/items';
 import { bucketOf, outputFor, planSplit, type ArmWeight } from './engine/split';
 
@@ -123,8 +124,9 @@ export class AbSplit implements INodeType {
 			});
 		}
 
+		const read = fieldReader(this);
 		return routeItems(this, plan.outputs.length, (item, i) => {
-			const raw = this.getNodeParameter('unitId', i) as unknown;
+			const raw = read('unitId', i);
 			const unitId = raw === null || raw === undefined ? '' : String(raw).trim();
 			if (!unitId) {
 				throw itemError(

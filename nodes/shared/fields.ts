@@ -1,0 +1,76 @@
+/**
+ * Reading a node's per-item field mappings (Contact ID, Visitors, …) fast and with errors that
+ * name the item, the field and the fix.
+ *
+ * A plain `={{ $json.field }}` (the defaults, and most mappings) is read straight from the item,
+ * which is exactly what n8n's expression would return; anything else goes through n8n. n8n spends
+ * tens of microseconds on each expression, which on 50,000 items with 4 mapped fields was most of
+ * a 20-second run.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { itemError } from './items';
+
+/** Returns the value of a field-mapping parameter for one item. */
+export type FieldReader = (parameter: string, itemIndex: number) => unknown;
+
+/** A mapped field as the marketer sees it: the setting's label and an example mapping. */
+export interface Field {
+	parameter: string;
+	label: string;
+	example: string;
+}
+
+const SIMPLE_FIELD = /^=\{\{\s*\$json\.([A-Za-z_$][\w$]*)\s*\}\}$/;
+
+export function fieldReader(ctx: IExecuteFunctions): FieldReader {
+	const items = ctx.getInputData();
+	const parameters = ctx.getNode().parameters;
+	const keys = new Map<string, string | null>();
+	return (parameter, i) => {
+		let key = keys.get(parameter);
+		if (key === undefined) {
+			const raw = parameter.split('.').reduce<unknown>((o, part) => (o as IDataObject | undefined)?.[part], parameters);
+			key = typeof raw === 'string' ? (SIMPLE_FIELD.exec(raw)?.[1] ?? null) : null;
+			keys.set(parameter, key);
+		}
+		return key === null ? ctx.getNodeParameter(parameter, i, undefined) : items[i].json[key];
+	};
+}
+
+/** A number from a field mapping: numbers and numeric text (as spreadsheets give) are accepted. */
+export function readNumber(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number, optional = false): number | undefined {
+	const raw = read(field.parameter, i);
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+		if (optional) return undefined;
+		throw itemError(
+			ctx,
+			i,
+			`${field.label} is missing`,
+			`Set "${field.label}" to the field that holds it, e.g. ${field.example}, or check that every item has that field.`,
+		);
+	}
+	const value = typeof raw === 'string' ? Number(raw.trim()) : raw;
+	if (typeof value !== 'number' || !Number.isFinite(value)) {
+		throw itemError(
+			ctx,
+			i,
+			`${field.label} is ${JSON.stringify(raw)}, not a number`,
+			`Set "${field.label}" to a field holding a plain number, e.g. ${field.example}.`,
+		);
+	}
+	return value;
+}
+
+/** Text from a field mapping, trimmed; '' when the field is absent. Numbers are taken as text. */
+export function readText(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number): string {
+	const raw = read(field.parameter, i);
+	if (raw === undefined || raw === null) return '';
+	if (typeof raw === 'string' || typeof raw === 'number') return String(raw).trim();
+	throw itemError(
+		ctx,
+		i,
+		`${field.label} is ${JSON.stringify(raw)}, not text`,
+		`Set "${field.label}" to a field holding a name, e.g. ${field.example}.`,
+	);
+}
