@@ -68,7 +68,9 @@ async function ensureHost() {
 		fs.mkdirSync(paths.dir, { recursive: true });
 		for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(HOST_SPEC, file), path.join(paths.dir, file));
 		const npmEnv = { ...process.env, npm_config_ignore_scripts: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
-		run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: paths.dir, env: npmEnv });
+		// `npm install`, not `npm ci`: npm's lock-sync check rejects n8n's tree (optional platform
+		// packages missing from the lock it wrote itself); install still takes every version from the lock.
+		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], { cwd: paths.dir, env: npmEnv });
 		// The machine's npm points nodedir at Node 20's headers; sqlite3 must be built for Node 24.
 		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
 			cwd: paths.dir,
