@@ -23,6 +23,9 @@ export default tseslint.config(
 			// NodeConnectionTypes.Main where this older rule asks for the string 'main'.
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+			// Superseded by credential-documentation-url, which asks community credentials for a URL
+			// where this older rule asks for one of n8n's own documentation slugs.
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 		},
 	},
 	{

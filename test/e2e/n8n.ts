@@ -33,6 +33,28 @@ export function n8nLog(lines = 80): string {
 	return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
+/** Creates a credential through the public API; returns what a node's `credentials` entry needs. */
+export async function createCredential(type: string, data: IDataObject, name = `${type} ${randomUUID().slice(0, 8)}`) {
+	const saved = await client().api('POST', '/credentials', { name, type, data });
+	return { id: String(saved.id), name };
+}
+
+/** The finished executions of a workflow, newest first, with their data. */
+export async function executions(workflowId: string): Promise<Array<IDataObject & { data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: IDataObject }>> } }>> } } }>> {
+	const page = await client().api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=100`);
+	return page.data as never;
+}
+
+/** Waits until a workflow has `count` finished executions (webhook runs finish after the answer). */
+export async function waitForExecutions(workflowId: string, count: number, timeoutMs = 15_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const list = (await executions(workflowId)).filter((e) => e.finished || e.status === 'success' || e.status === 'error');
+		if (list.length >= count || Date.now() > deadline) return list;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
 export interface WorkflowNode {
 	name: string;
 	type: string;
@@ -50,13 +72,13 @@ export async function deploy(workflow: { name: string; nodes: WorkflowNode[]; co
 		id: randomUUID(),
 		position: [i * 220, 0] as [number, number],
 		...node,
-		...(node.type === 'n8n-nodes-base.webhook' ? { webhookId: node.webhookId ?? randomUUID() } : {}),
+		...(node.type === 'n8n-nodes-base.webhook' || node.webhookId ? { webhookId: node.webhookId ?? randomUUID() } : {}),
 	}));
 	const saved = await c.upsertWorkflow({ ...workflow, nodes, settings: { executionOrder: 'v1' } });
 	await c.activate(saved.id);
 	return {
 		id: saved.id,
-		async post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+		async post(path: string, body: unknown, init: { headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: unknown }> {
 			// Activation answers before the webhook is registered; a "not registered" 404 ran nothing,
 			// so asking again is safe.
 			let res: Response;
@@ -65,8 +87,8 @@ export async function deploy(workflow: { name: string; nodes: WorkflowNode[]; co
 			for (;;) {
 				res = await fetch(`${c.baseUrl}/webhook/${path}`, {
 					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(body),
+					headers: { 'content-type': 'application/json', ...init.headers },
+					body: init.raw ?? JSON.stringify(body),
 				});
 				text = await res.text();
 				if (res.status !== 404 || !text.includes('is not registered') || Date.now() > deadline) break;
@@ -78,7 +100,7 @@ export async function deploy(workflow: { name: string; nodes: WorkflowNode[]; co
 			} catch {
 				// not JSON: keep the text
 			}
-			if (res.status >= 400) console.error(`n8n answered ${res.status}: ${text}\n--- n8n log ---\n${n8nLog()}`);
+			if (res.status >= 500) console.error(`n8n answered ${res.status}: ${text}\n--- n8n log ---\n${n8nLog()}`);
 			return { status: res.status, body: parsed };
 		},
 		stop: () => c.deactivate(saved.id),

@@ -1,0 +1,45 @@
+/**
+ * Postmark webhooks: one JSON event per request (RecordType Delivery, Bounce, SpamComplaint, Open,
+ * Click, SubscriptionChange). Postmark signs nothing; it sends the Basic-auth user and password you
+ * put in the webhook URL, which are checked here.
+ */
+import { isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import type { DeliveryEventType, ProviderAdapter } from '../types';
+
+const TYPES: Record<string, DeliveryEventType> = {
+	Delivery: 'delivered',
+	Bounce: 'bounced',
+	SpamComplaint: 'complained',
+	Open: 'opened',
+	Click: 'clicked',
+};
+
+export const postmark: ProviderAdapter = {
+	channel: 'email',
+	verify(request, secrets) {
+		if (!secrets.username || !secrets.password) return missing('Username and Password', 'Postmark');
+		const header = request.headers.authorization ?? '';
+		if (!header.startsWith('Basic ')) return reject('the request has no Basic authorization');
+		const expected = Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64');
+		return sameSecret(header.slice(6).trim(), expected) ? OK : reject('the Basic-auth user or password is wrong');
+	},
+	normalise(request) {
+		const event = parseJson(request.rawBody) as Record<string, unknown>;
+		const recordType = String(event.RecordType ?? '');
+		let type = TYPES[recordType] ?? 'other';
+		// A suppression change that turns sending off is Postmark's unsubscribe (or a manual suppression).
+		if (recordType === 'SubscriptionChange' && event.SuppressSending === true) type = 'unsubscribed';
+		return [
+			{
+				provider: 'postmark',
+				channel: 'email',
+				type,
+				providerType: recordType,
+				messageId: text(event.MessageID),
+				recipient: text(event.Recipient ?? event.Email),
+				timestamp: isoTime(event.DeliveredAt ?? event.BouncedAt ?? event.ReceivedAt ?? event.ChangedAt),
+				raw: event,
+			},
+		];
+	},
+};

@@ -1,0 +1,49 @@
+/** The small pieces every provider's verification is built from. */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import type { Verdict, VerifyOptions } from './types';
+
+export const OK: Verdict = { ok: true };
+export const reject = (reason: string): Verdict => ({ ok: false, reason });
+
+/** Compares secrets in constant time, so a caller cannot learn them byte by byte. */
+export function sameSecret(a: string | Buffer, b: string | Buffer): boolean {
+	const left = Buffer.isBuffer(a) ? a : Buffer.from(a);
+	const right = Buffer.isBuffer(b) ? b : Buffer.from(b);
+	return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export const hmac = (algorithm: 'sha1' | 'sha256', key: string, data: string | Buffer) =>
+	createHmac(algorithm, key).update(data).digest();
+
+/** Replay protection: a signed timestamp (epoch seconds) must be within the tolerance of now. */
+export function fresh(timestampSeconds: string | undefined, options: VerifyOptions): Verdict {
+	if (!timestampSeconds || !/^\d+$/.test(timestampSeconds)) return reject('the signature timestamp is missing or not a number');
+	const ageSeconds = Math.abs(options.now / 1000 - Number(timestampSeconds));
+	if (ageSeconds > options.toleranceSeconds) {
+		return reject(`the signature timestamp is ${Math.round(ageSeconds)} s from now, outside the ${options.toleranceSeconds} s tolerance`);
+	}
+	return OK;
+}
+
+export const missing = (what: string, provider: string) =>
+	reject(`the Delivery Webhook Secrets credential has no ${what}, which ${provider} needs`);
+
+/** Epoch seconds, epoch milliseconds or a date string, as ISO 8601 UTC; now when absent. */
+export function isoTime(value: unknown, now = Date.now()): string {
+	if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e12 ? value * 1000 : value).toISOString();
+	if (typeof value === 'string' && value.trim()) {
+		if (/^\d+$/.test(value.trim())) return isoTime(Number(value.trim()), now);
+		const parsed = Date.parse(value);
+		if (!Number.isNaN(parsed)) return new Date(parsed).toISOString();
+	}
+	return new Date(now).toISOString();
+}
+
+export const parseJson = (raw: Buffer): unknown => JSON.parse(raw.toString('utf8'));
+
+/** A form body (application/x-www-form-urlencoded) as ordered name/value pairs. */
+export const formPairs = (raw: Buffer): Array<[string, string]> => [...new URLSearchParams(raw.toString('utf8'))];
+
+export const text = (value: unknown): string | null =>
+	typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
