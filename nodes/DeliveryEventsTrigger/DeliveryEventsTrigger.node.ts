@@ -139,10 +139,10 @@ export class DeliveryEventsTrigger implements INodeType {
 			res.status(400).json({ error: 'Bad Request', reason: `the body is not a ${provider} event: ${(error as Error).message}` });
 			return { noWebhookResponse: true };
 		}
-		if (events.length === 0) return { webhookResponse: { received: 0 } };
-		return {
-			webhookResponse: { received: events.length },
-			workflowData: [this.helpers.returnJsonArray(events as unknown as IDataObject[])],
-		};
+		// Answer the provider ourselves: with workflow data, n8n 2.40 would send the description's
+		// responseData default instead of webhookResponse.
+		res.status(200).json({ received: events.length });
+		if (events.length === 0) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(events as unknown as IDataObject[])] };
 	}
 }

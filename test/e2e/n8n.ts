@@ -87,7 +87,10 @@ export async function deploy(workflow: { name: string; nodes: WorkflowNode[]; co
 			for (;;) {
 				res = await fetch(`${c.baseUrl}/webhook/${path}`, {
 					method: 'POST',
-					headers: { 'content-type': 'application/json', ...init.headers },
+					// One value per header whatever its case: fetch would send both spellings joined.
+					headers: Object.fromEntries(
+						Object.entries({ 'content-type': 'application/json', ...init.headers }).map(([name, value]) => [name.toLowerCase(), value]),
+					),
 					body: init.raw ?? JSON.stringify(body),
 				});
 				text = await res.text();

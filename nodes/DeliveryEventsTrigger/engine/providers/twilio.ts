@@ -40,7 +40,11 @@ export const twilio: ProviderAdapter = {
 		if (!signature) return reject('the X-Twilio-Signature header is missing');
 		const pairs = isJson(request) ? [] : formPairs(request.rawBody);
 		const signed = urlVariants(request.url).some((url) => sameSecret(twilioSignature(secrets.signingSecret!, url, pairs), signature));
-		if (!signed) return reject('the Twilio signature does not match the URL and parameters');
+		if (!signed) {
+			return reject(
+				`the Twilio signature does not match ${request.url} and its parameters (behind a proxy, set the trigger's Public URL to the URL Twilio calls)`,
+			);
+		}
 		if (isJson(request)) {
 			const expected = new URL(request.url).searchParams.get('bodySHA256');
 			const actual = createHash('sha256').update(request.rawBody).digest('hex');
