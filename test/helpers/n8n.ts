@@ -8,8 +8,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { DataDeduplicationService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
+	DeduplicationItemTypes,
+	DeduplicationScope,
+	ICheckProcessedContextData,
+	ICheckProcessedOptions,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
@@ -25,6 +29,8 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	IConnections,
 	ICredentialsHelper as CredentialsHelperType,
+	IDataDeduplicator,
+	IDeduplicationOutput,
 } from 'n8n-workflow';
 import { ICredentialsHelper, LoggerProxy, Workflow } from 'n8n-workflow';
 
@@ -34,6 +40,77 @@ const ROOT = path.resolve(__dirname, '../..');
 const quiet = () => {};
 LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet } as never);
 export const PACKAGE = 'n8n-nodes-campaign-kit';
+
+/**
+ * n8n's de-duplication store (`this.helpers.checkProcessedAndRecord` and friends) in memory, with
+ * the semantics of the store the n8n CLI installs (DeduplicationHelper, mode "entries"): one list
+ * per workflow (scope "workflow") or per workflow and node (scope "node"); a call checks its keys
+ * against the list as it was before the call (so a key twice in one call is new twice) and
+ * appends the new ones; past `maxEntries` the oldest are dropped. Tests read it through
+ * `deduplicationStore` and clear it between tests.
+ */
+class MemoryDeduplicator implements IDataDeduplicator {
+	private readonly lists = new Map<string, string[]>();
+
+	private context(scope: DeduplicationScope, data: ICheckProcessedContextData): string {
+		if (scope === 'node' && !data.node) throw new Error("No node information has been provided and so cannot use scope 'node'");
+		return `${data.workflow.id}|${scope === 'node' ? `n:${data.node?.id}` : ''}`;
+	}
+
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		data: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
+		if (options.mode !== 'entries') throw new Error(`The in-memory store only implements mode "entries", not "${options.mode}"`);
+		const context = this.context(scope, data);
+		const list = this.lists.get(context);
+		const before = new Set(list ?? []);
+		const out: IDeduplicationOutput = { new: [], processed: [] };
+		const next = [...(list ?? [])];
+		for (const item of items) {
+			if (before.has(String(item))) out.processed.push(item);
+			else {
+				out.new.push(item);
+				next.push(String(item));
+			}
+		}
+		if (options.maxEntries) next.splice(0, Math.max(0, next.length - options.maxEntries));
+		this.lists.set(context, next);
+		return out;
+	}
+
+	async removeProcessed(items: DeduplicationItemTypes[], scope: DeduplicationScope, data: ICheckProcessedContextData): Promise<void> {
+		const list = this.lists.get(this.context(scope, data));
+		if (!list) return;
+		for (const item of items) {
+			const at = list.indexOf(String(item));
+			if (at !== -1) list.splice(at, 1);
+		}
+	}
+
+	async clearAllProcessedItems(scope: DeduplicationScope, data: ICheckProcessedContextData): Promise<void> {
+		this.lists.delete(this.context(scope, data));
+	}
+
+	async getProcessedDataCount(scope: DeduplicationScope, data: ICheckProcessedContextData): Promise<number> {
+		return this.lists.get(this.context(scope, data))?.length ?? 0;
+	}
+
+	/** Keys recorded for one workflow's node (scope "node"). */
+	keys(workflowId: string, nodeId: string): string[] {
+		return [...(this.lists.get(`${workflowId}|n:${nodeId}`) ?? [])];
+	}
+
+	clear(): void {
+		this.lists.clear();
+	}
+}
+
+export const deduplicationStore = new MemoryDeduplicator();
+// n8n-core keeps one store per process (per test file under jest); the n8n CLI sets it at start-up.
+void DataDeduplicationService.init(deduplicationStore);
 
 /** Loads a class listed in package.json's n8n section from its TypeScript source. */
 function loadListed(distPath: string): { name: string; instance: unknown } {
@@ -193,6 +270,8 @@ export interface WorkflowSpec {
 }
 
 export interface RunOptions {
+	/** The same id in two runs makes them runs of the same workflow (as a re-run or a retried execution is). */
+	workflowId?: string;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	credentialTypes?: ICredentialType[];
 	nodeTypes?: Record<string, INodeType>;
@@ -219,8 +298,9 @@ export async function runWorkflow(spec: WorkflowSpec, options: RunOptions = {}):
 		position: [i * 200, 0],
 		...node,
 	})) as INode[];
+	++counter;
 	const workflow = new Workflow({
-		id: `test-${++counter}`,
+		id: options.workflowId ?? `test-${counter}`,
 		name: 'test',
 		nodes,
 		connections: spec.connections,

@@ -1,0 +1,25 @@
+/**
+ * The channel model: what every sending node (Email now; SMS, Push later) shares.
+ *
+ * Pure parts (no n8n import; unit-tested and benchmarked on their own):
+ *   merge.ts       merge tags `{{ first_name | "there" }}`, compiled once, rendered per contact
+ *   links.ts       UTM tagging of every web link
+ *   text.ts        plain text from HTML
+ *   recipients.ts  recipient validators (email address, E.164 phone number)
+ *   keys.ts        content hash and idempotency key
+ *   batch.ts       grouping messages that share content into batches of a provider's maximum
+ *   sigv4.ts       AWS Signature Version 4, for providers on AWS (used by the SES credential)
+ *   types.ts       Message, Provider (the adapter each provider implements), Delivery
+ * n8n parts:
+ *   send.ts        the runner: drafts → de-duplication → batches → transport → fallback → outputs
+ *   description.ts the Provider parameter (with fallback) and its credentials
+ */
+export * from './types';
+export { compileTemplate, escapeHtml, fill, lookup, type MergeTemplate, type Rendered, type RenderOptions, type Slot } from './merge';
+export { tagHtmlLinks, tagTextLinks, tagUrl, utmParameters, type Utm } from './links';
+export { htmlToText } from './text';
+export { emailAddress, phoneNumber, type RecipientCheck, type RecipientValidator } from './recipients';
+export { canonicalJson, contentHash, idempotencyKey } from './keys';
+export { groupInBatches } from './batch';
+export { CHANNEL_OUTPUT_NAMES, FAILED, SENT, SKIPPED, sendThroughChannel, type ChannelSend, type Draft } from './send';
+export { parseProviderChoice, providerCredentials, providerOptions, providerProperty, providerSubtitle, type ProviderInfo } from './description';

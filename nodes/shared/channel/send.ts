@@ -1,0 +1,350 @@
+/**
+ * The channel runner: how every sending node (Email, SMS, Push) sends, whatever the provider.
+ *
+ * 1. Every item becomes a message or a reason: an invalid recipient or an empty message is
+ *    Skipped with the reason; a setting the marketer must fix stops the run (or, with Continue
+ *    On Fail, leaves on Failed). Nothing is sent until every item has been read.
+ * 2. Each message gets an idempotency key (workflow, node, recipient, content). n8n's
+ *    de-duplication store answers which keys this node has sent before and records the rest, in
+ *    one call; those are Skipped as already sent unless "Send Again" is on.
+ * 3. The provider adapter batches the messages into requests; the one transport sends them
+ *    (retries, waits, provider messages). Messages whose provider failed after its retries for a
+ *    reason another provider would not share (an outage, throttling) go to the fallback provider.
+ * 4. Keys of messages that were not sent are removed from the store again, so a re-run sends them.
+ *
+ * Simulate stops after batching: every item carries the exact request it would go out in.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError } from '../items';
+import { createTransport, type Transport } from '../transport';
+import { contentHash, idempotencyKey } from './keys';
+import type { Delivery, Message, MessageResult, Provider, ProviderRequest } from './types';
+
+/** Output positions, in the order the node declares them. */
+export const SENT = 0;
+export const SKIPPED = 1;
+export const FAILED = 2;
+export const CHANNEL_OUTPUT_NAMES = ['Sent', 'Skipped', 'Failed'];
+
+/** One item read into a message: where to, what, and what makes it "the same message" again. */
+export type Draft<C> =
+	| { skip: string }
+	| {
+			recipient: { address: string; key: string };
+			content: C;
+			/** What the recipient would read (rendered text, template and data), for the content hash. */
+			fingerprint: unknown;
+	  };
+
+export interface ChannelSend<C> {
+	primary: Provider<C>;
+	/** Takes over messages the primary could not send after its retries (not those it refused). */
+	fallback?: Provider<C>;
+	/**
+	 * Reads the node's settings once (throwing for one the marketer must fix) and returns the
+	 * per-item reader: item → message or reason to skip, throwing (itemError) for an item's settings.
+	 */
+	drafts(): (itemIndex: number) => Draft<C>;
+	/** Build and check everything, send nothing, show the requests. */
+	simulate: boolean;
+	/** Send even what this node has sent before. */
+	sendAgain: boolean;
+	/** Sends this node remembers in n8n's de-duplication store; the oldest are forgotten first. */
+	historySize: number;
+	/** Longest one request may spend waiting between retries before its messages fail (or fall back). */
+	maxWaitMs: number;
+}
+
+interface Outcome {
+	result: MessageResult;
+	attempts: number;
+	/** The error n8n shows if the run stops here. */
+	error?: Error;
+}
+
+/** A delivery record, fields in the order people read them. */
+function decided(
+	status: Delivery['status'],
+	provider: string,
+	idempotencyKey: string | null,
+	attempts = 0,
+	more: { messageId?: string | null; reason?: string } = {},
+): Delivery {
+	return { status, provider, messageId: more.messageId ?? null, idempotencyKey, attempts, ...(more.reason ? { reason: more.reason } : {}) };
+}
+
+const ALREADY_SENT =
+	'already sent by this node in an earlier execution (same recipient and content); turn on "Send Again" to send it anyway';
+
+export async function sendThroughChannel<C>(ctx: IExecuteFunctions, send: ChannelSend<C>): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const continueOnFail = ctx.continueOnFail();
+	const deliveries: Delivery[] = new Array(items.length);
+
+	try {
+		const messages = readItems(ctx, send, deliveries, continueOnFail);
+		if (send.simulate) await simulate(ctx, send.primary, messages, deliveries);
+		else await deliver(ctx, send, messages, deliveries, continueOnFail);
+	} catch (error) {
+		if (!continueOnFail) throw asNodeError(ctx, error);
+		// A setting or connection problem concerns every item not yet decided: each leaves on
+		// Failed with it (n8n's own error item would land on Sent).
+		for (let i = 0; i < items.length; i++) {
+			deliveries[i] ??= decided('failed', send.primary.name, null, 0, { reason: (error as Error).message });
+		}
+	}
+
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	items.forEach((item, i) => {
+		const delivery = deliveries[i];
+		const output = delivery.status === 'skipped' ? SKIPPED : delivery.status === 'failed' ? FAILED : SENT;
+		const routed: INodeExecutionData = { json: { ...item.json, delivery: delivery as unknown as IDataObject }, pairedItem: { item: i } };
+		if (item.binary) routed.binary = item.binary;
+		outputs[output].push(routed);
+	});
+	return outputs;
+}
+
+/** Every item into a message, or its delivery decided already (skipped, or failed under Continue On Fail). */
+function readItems<C>(ctx: IExecuteFunctions, send: ChannelSend<C>, deliveries: Delivery[], continueOnFail: boolean): Array<Message<C>> {
+	const draft = send.drafts();
+	const workflowId = String(ctx.getWorkflow().id ?? '');
+	const nodeId = ctx.getNode().id;
+	const provider = send.primary.name;
+	const messages: Array<Message<C>> = [];
+	const firstWithKey = new Map<string, number>();
+	for (let i = 0; i < deliveries.length; i++) {
+		let read: Draft<C>;
+		try {
+			read = draft(i);
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(ctx, error, i);
+			deliveries[i] = decided('failed', provider, null, 0, { reason: (error as Error).message });
+			continue;
+		}
+		if ('skip' in read) {
+			deliveries[i] = decided('skipped', provider, null, 0, { reason: read.skip });
+			continue;
+		}
+		const key = idempotencyKey({ workflowId, nodeId, recipient: read.recipient.key, contentHash: contentHash(read.fingerprint) });
+		const earlier = firstWithKey.get(key);
+		if (earlier !== undefined) {
+			deliveries[i] = decided('skipped', provider, key, 0, { reason: `the same message to the same recipient as item ${earlier}` });
+			continue;
+		}
+		firstWithKey.set(key, i);
+		messages.push({ itemIndex: i, recipient: read.recipient.address, key, content: read.content });
+	}
+	return messages;
+}
+
+async function simulate<C>(ctx: IExecuteFunctions, provider: Provider<C>, messages: Array<Message<C>>, deliveries: Delivery[]) {
+	// A connected credential decides the address (its base URL, an AWS region); none is needed.
+	let credentials: Record<string, unknown> | undefined;
+	try {
+		credentials = (await ctx.getCredentials(provider.credentialType)) as Record<string, unknown>;
+	} catch {
+		credentials = undefined;
+	}
+	const custom = typeof credentials?.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	const baseUrl = (custom || provider.defaultBaseUrl(credentials)).replace(/\/+$/, '');
+	const requests = provider.plan(messages);
+	requests.forEach((request, number) =>
+		request.messages.forEach((message, position) => {
+			const http = request.http(position);
+			deliveries[message.itemIndex] = {
+				status: 'simulated',
+				provider: provider.name,
+				messageId: null,
+				idempotencyKey: message.key,
+				attempts: 0,
+				request: {
+					method: http.method,
+					url: `${baseUrl}${http.url}`,
+					headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...provider.simulatedAuth, ...http.headers },
+					body: http.body,
+					// The body above holds this contact's part; the real request carries the whole batch.
+					batch: { number: number + 1, of: requests.length, messages: request.messages.length },
+				},
+			};
+		}),
+	);
+}
+
+async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, maxWaitMs: number): Promise<Transport> {
+	let credentials: Record<string, unknown>;
+	try {
+		credentials = await ctx.getCredentials(provider.credentialType);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `No ${provider.name} credential is connected to this node`, {
+			description: `Choose or create a ${provider.name} credential in this node, or turn on Simulate to see the requests without sending anything. (n8n said: ${(error as Error).message})`,
+		});
+	}
+	return createTransport(ctx, {
+		credentialType: provider.credentialType,
+		defaultBaseUrl: provider.defaultBaseUrl(credentials),
+		provider: provider.name,
+		maxWaitMs,
+	});
+}
+
+/** Keys this node has sent before, recording the others (n8n's store does both in one call). */
+async function checkHistory(ctx: IExecuteFunctions, keys: string[], historySize: number): Promise<Set<string>> {
+	if (!keys.length) return new Set();
+	try {
+		const { processed } = await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
+		return new Set(processed.map(String));
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
+			description: 'Nothing was sent. The send history lives in n8n\'s database; check that n8n can write to it, then run again.',
+		});
+	}
+}
+
+/**
+ * Forgets keys of messages that were not sent, so that the next run sends them. Returns what went
+ * wrong if n8n could not (the items say so: a re-run would skip them).
+ */
+async function forget(ctx: IExecuteFunctions, keys: string[]): Promise<string | undefined> {
+	if (!keys.length) return undefined;
+	try {
+		await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' });
+		return undefined;
+	} catch (error) {
+		return `n8n could not take it off this node's send history (${(error as Error).message}), so a re-run skips it: use "Send Again" for it`;
+	}
+}
+
+/** Another provider may succeed where this one failed after its retries: 429, 5xx, no connection. */
+function canFallBack(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false; // n8n refused the request itself: a setup problem
+	const status = Number(error.httpCode);
+	return !status || status === 429 || status >= 500;
+}
+
+const attemptsOf = (error: unknown) => Number((error as { errorResponse?: { attempts?: unknown } }).errorResponse?.attempts) || 1;
+
+/**
+ * Sends `messages` through one provider. Requests run concurrently (the transport's limit);
+ * `stopOn` says which failure stops new requests from starting (the run will stop anyway).
+ */
+async function attempt<C>(
+	api: Transport,
+	provider: Provider<C>,
+	messages: Array<Message<C>>,
+	stopOn: (result: MessageResult) => boolean,
+): Promise<Map<number, Outcome>> {
+	const outcomes = new Map<number, Outcome>();
+	let stopped = false;
+	const record = (request: ProviderRequest<C>, outcome: (position: number) => Outcome) =>
+		request.messages.forEach((message, position) => outcomes.set(message.itemIndex, outcome(position)));
+	await api.mapConcurrent(provider.plan(messages), async (request) => {
+		if (stopped) return;
+		const http = request.http();
+		try {
+			const answer = await api.request({
+				method: http.method,
+				url: http.url,
+				headers: http.headers,
+				body: http.body as IDataObject,
+				itemIndex: request.messages[0].itemIndex,
+				// A dropped connection may have delivered the batch already: sending it again could
+				// reach up to a whole batch of people twice. It fails (or falls back) instead.
+				retryNetworkErrors: false,
+			});
+			const results = provider.results(request, answer);
+			record(request, (position) => ({
+				result: results[position] ?? { ok: false, reason: `${provider.name} did not say whether it took this message`, fallback: false },
+				attempts: answer.attempts,
+			}));
+		} catch (error) {
+			const result: MessageResult = { ok: false, reason: (error as Error).message, fallback: canFallBack(error) };
+			record(request, () => ({ result, attempts: attemptsOf(error), error: error as Error }));
+			if (stopOn(result)) stopped = true;
+		}
+	});
+	return outcomes;
+}
+
+async function deliver<C>(
+	ctx: IExecuteFunctions,
+	send: ChannelSend<C>,
+	messages: Array<Message<C>>,
+	deliveries: Delivery[],
+	continueOnFail: boolean,
+): Promise<void> {
+	const { primary, fallback } = send;
+	const primaryApi = await connect(ctx, primary, send.maxWaitMs);
+	const fallbackApi = fallback ? await connect(ctx, fallback, send.maxWaitMs) : undefined;
+
+	const seen = await checkHistory(ctx, messages.map((message) => message.key), send.historySize);
+	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key));
+	for (const message of messages) {
+		if (!send.sendAgain && seen.has(message.key)) {
+			deliveries[message.itemIndex] = decided('skipped', primary.name, message.key, 0, { reason: ALREADY_SENT });
+		}
+	}
+
+	// Without Continue On Fail the run stops at the first failure nothing can rescue.
+	const stopOn = (result: MessageResult) => !continueOnFail && !(fallback && result.ok === false && result.fallback);
+	const first = await attempt(primaryApi, primary, toSend, stopOn);
+	const retry = toSend.filter((message) => {
+		const outcome = first.get(message.itemIndex);
+		return fallback && outcome && !outcome.result.ok && outcome.result.fallback;
+	});
+	const second = fallback && fallbackApi && retry.length ? await attempt(fallbackApi, fallback, retry, () => !continueOnFail) : new Map<number, Outcome>();
+
+	const unsent: string[] = [];
+	let stop: Error | undefined;
+	let failures = 0;
+	for (const message of toSend) {
+		const i = message.itemIndex;
+		const own = first.get(i);
+		const rescue = second.get(i);
+		const key = message.key;
+		let delivery: Delivery;
+		let error: Error | undefined;
+		if (!own) {
+			delivery = decided('failed', primary.name, key, 0, { reason: 'not sent: the run stopped at an earlier failure' });
+		} else if (rescue && fallback) {
+			const why = own.result.ok ? '' : own.result.reason;
+			const attempts = own.attempts + rescue.attempts;
+			delivery = rescue.result.ok
+				? decided('sent', fallback.name, key, attempts, { messageId: rescue.result.messageId, reason: `${primary.name} failed (${why}); sent through ${fallback.name}` })
+				: decided('failed', fallback.name, key, attempts, { reason: `${fallback.name}: ${rescue.result.reason} (after ${primary.name}: ${why})` });
+			error = rescue.result.ok ? undefined : (rescue.error ?? refusal(ctx, fallback, message, rescue.result.reason));
+		} else if (own.result.ok) {
+			delivery = decided('sent', primary.name, key, own.attempts, { messageId: own.result.messageId });
+		} else {
+			delivery = decided('failed', primary.name, key, own.attempts, { reason: own.result.reason });
+			error = own.error ?? refusal(ctx, primary, message, own.result.reason);
+		}
+		deliveries[i] = delivery;
+		if (delivery.status === 'failed') {
+			failures++;
+			// Forget only what this run recorded: with "Send Again", an earlier successful send stays remembered.
+			if (!seen.has(message.key)) unsent.push(message.key);
+			stop ??= error;
+		}
+	}
+	const stuck = await forget(ctx, unsent);
+	if (stuck) {
+		for (const message of toSend) {
+			const delivery = deliveries[message.itemIndex];
+			if (delivery.status === 'failed' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
+		}
+	}
+	if (failures && !continueOnFail) {
+		throw stop ?? new NodeOperationError(ctx.getNode(), 'The run stopped before every message was sent');
+	}
+}
+
+/** A provider accepted the request but refused one message in it (Postmark, SES per-message results). */
+function refusal<C>(ctx: IExecuteFunctions, provider: Provider<C>, message: Message<C>, reason: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `Item ${message.itemIndex}: ${provider.name} did not send to ${message.recipient}: ${reason}`, {
+		itemIndex: message.itemIndex,
+		description: 'Turn on Continue On Fail (Settings) to send the rest and collect refused messages on the Failed output.',
+	});
+}

@@ -1,0 +1,84 @@
+/**
+ * The channel model every sending node (Email, SMS, Push) shares. A node turns items into
+ * messages; a provider adapter turns messages into requests and reads the answers; the channel
+ * runner (send.ts) does the rest the same way for every channel: validation, idempotency keys,
+ * n8n's de-duplication store, Simulate, fallback, and the Sent / Skipped / Failed outputs.
+ *
+ * Adapters are plain TypeScript (no n8n import) so their batching can be unit-tested.
+ */
+
+/** One message to one recipient, built from one input item. `C` is the channel's content. */
+export interface Message<C> {
+	itemIndex: number;
+	/** The address, number or token to send to (already validated and tidied). */
+	recipient: string;
+	/** Idempotency key: recorded in n8n's de-duplication store and sent with the message. */
+	key: string;
+	content: C;
+}
+
+/** What the provider said about one message. */
+export type MessageResult =
+	| { ok: true; messageId: string | null }
+	/** `fallback`: another provider may well succeed (throttling, an outage), unlike a refusal of the message itself. */
+	| { ok: false; reason: string; fallback: boolean };
+
+/** A request as the provider receives it, minus the credential n8n adds. */
+export interface HttpCall {
+	method: 'POST' | 'PUT' | 'GET';
+	/** Path below the base URL, e.g. `/v3/mail/send`. */
+	url: string;
+	headers?: Record<string, string>;
+	body: unknown;
+}
+
+export interface ProviderRequest<C> {
+	/** The messages this request carries, in the order the provider answers for them. */
+	messages: Array<Message<C>>;
+	/**
+	 * The request. `only` narrows the per-recipient part to that one message (by position in
+	 * `messages`), keeping everything shared: Simulate shows each contact the request they are in.
+	 */
+	http(only?: number): HttpCall;
+}
+
+export interface ProviderAnswer {
+	body: unknown;
+	/** Lower-case names. */
+	headers: Record<string, string>;
+	statusCode: number;
+}
+
+export interface Provider<C> {
+	/** Parameter value, e.g. `sendGrid`. */
+	id: string;
+	/** As marketers know it, e.g. `SendGrid`; also `delivery.provider`. */
+	name: string;
+	credentialType: string;
+	/** The documented maximum of messages (recipients) in one request. */
+	maxPerRequest: number;
+	/** Where requests go when the credential has no base URL (some depend on it, e.g. an AWS region). */
+	defaultBaseUrl(credentials?: Record<string, unknown>): string;
+	/** The headers n8n adds from the credential, as Simulate shows them (secrets hidden). */
+	simulatedAuth: Record<string, string>;
+	/** Messages into requests: grouped as the provider can share content, at most `maxPerRequest` each. */
+	plan(messages: Array<Message<C>>): Array<ProviderRequest<C>>;
+	/** One result per message of a request the provider accepted (2xx). */
+	results(request: ProviderRequest<C>, answer: ProviderAnswer): MessageResult[];
+}
+
+export type DeliveryStatus = 'sent' | 'skipped' | 'failed' | 'simulated';
+
+/** Added to every item as `delivery`. */
+export interface Delivery {
+	status: DeliveryStatus;
+	/** The provider that sent it, or would have. */
+	provider: string;
+	messageId: string | null;
+	idempotencyKey: string | null;
+	/** HTTP attempts made for this message (0 when none was needed). */
+	attempts: number;
+	reason?: string;
+	/** Simulate only: the request this message would go out in. */
+	request?: Record<string, unknown>;
+}
