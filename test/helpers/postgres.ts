@@ -119,7 +119,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
 			'-c fsync=off',
 			'-c synchronous_commit=off',
 			'-c full_page_writes=off',
-			'-c max_connections=20',
+			'-c max_connections=50',
 			// LLVM JIT spends seconds compiling the large expressions of compiled segments on tiny test tables.
 			'-c jit=off',
 		].join(' ');
