@@ -20,11 +20,20 @@ export function parseProviderChoice(value: string): { primary: string; fallback?
 	return fallback ? { primary, fallback } : { primary };
 }
 
+export interface ChoiceOptions {
+	/**
+	 * Offer each other provider as a fallback (default true). Off where providers do not share
+	 * recipients: a Firebase registration token means nothing to OneSignal.
+	 */
+	fallback?: boolean;
+}
+
 /** Every provider alone, then with each other provider of the channel as fallback, sorted by name. */
-export function providerOptions(providers: readonly ProviderInfo[]): INodePropertyOptions[] {
+export function providerOptions(providers: readonly ProviderInfo[], { fallback: withFallback = true }: ChoiceOptions = {}): INodePropertyOptions[] {
 	const options: INodePropertyOptions[] = [];
 	for (const primary of providers) {
 		options.push({ name: primary.name, value: primary.id, description: `Send through ${primary.name}` });
+		if (!withFallback) continue;
 		for (const fallback of providers) {
 			if (fallback === primary) continue;
 			options.push({
@@ -57,20 +66,35 @@ export function providerCredentials(providers: readonly ProviderInfo[], paramete
 	})) as unknown as INodeCredentialDescription[];
 }
 
-export function providerProperty(providers: readonly ProviderInfo[], defaultId: string): INodeProperties {
+export function providerProperty(providers: readonly ProviderInfo[], defaultId: string, choice: ChoiceOptions = {}): INodeProperties {
 	return {
 		displayName: 'Provider',
 		name: 'provider',
 		type: 'options',
 		noDataExpression: true,
-		options: providerOptions(providers),
+		options: providerOptions(providers, choice),
 		default: defaultId,
-		description: 'Who sends the messages, and optionally who takes over when that provider is down',
+		description:
+			choice.fallback === false
+				? 'Who sends the messages'
+				: 'Who sends the messages, and optionally who takes over when that provider is down',
+	};
+}
+
+/**
+ * Display rule for a parameter that only one provider reads (its sender, its options): shown when
+ * the Provider parameter names that provider as primary or as fallback.
+ */
+export function whenProvider(id: string, parameter = 'provider'): NonNullable<INodeProperties['displayOptions']> {
+	return {
+		show: {
+			[parameter]: [id, { _cnd: { startsWith: `${id}${SEPARATOR}` } }, { _cnd: { endsWith: `${SEPARATOR}${id}` } }],
+		},
 	};
 }
 
 /** The node's subtitle on the canvas: the provider choice by name, and whether it only simulates. */
-export function providerSubtitle(providers: readonly ProviderInfo[]): string {
-	const names = Object.fromEntries(providerOptions(providers).map((option) => [option.value, option.name]));
+export function providerSubtitle(providers: readonly ProviderInfo[], choice: ChoiceOptions = {}): string {
+	const names = Object.fromEntries(providerOptions(providers, choice).map((option) => [option.value, option.name]));
 	return `={{ ($parameter["simulate"] ? "Simulate: " : "") + (${JSON.stringify(names)}[$parameter["provider"]] || $parameter["provider"]) }}`;
 }

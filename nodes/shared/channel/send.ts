@@ -13,6 +13,10 @@
  * 4. Keys of messages that were not sent are removed from the store again, so a re-run sends them.
  *
  * Simulate stops after batching: every item carries the exact request it would go out in.
+ *
+ * Providers may add a short-lived token (`session`: fetched once per execution, never kept
+ * between executions), read a refusal more precisely than its message (`refusal`), or let a
+ * dropped connection be retried because they drop repeats themselves (`deduplicates`).
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -20,7 +24,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { asNodeError } from '../items';
 import { createTransport, type Transport } from '../transport';
 import { contentHash, idempotencyKey } from './keys';
-import type { Delivery, Message, MessageResult, Provider, ProviderRequest } from './types';
+import { grantCache } from './session';
+import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderRequest } from './types';
 
 /** Output positions, in the order the node declares them. */
 export const SENT = 0;
@@ -55,6 +60,8 @@ export interface ChannelSend<C> {
 	historySize: number;
 	/** Longest one request may spend waiting between retries before its messages fail (or fall back). */
 	maxWaitMs: number;
+	/** Requests in flight at once per provider (the transport's default when absent). */
+	concurrency?: number;
 }
 
 interface Outcome {
@@ -150,7 +157,7 @@ async function simulate<C>(ctx: IExecuteFunctions, provider: Provider<C>, messag
 	}
 	const custom = typeof credentials?.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
 	const baseUrl = (custom || provider.defaultBaseUrl(credentials)).replace(/\/+$/, '');
-	const requests = provider.plan(messages);
+	const requests = provider.plan(messages, credentials);
 	requests.forEach((request, number) =>
 		request.messages.forEach((message, position) => {
 			const http = request.http(position);
@@ -173,7 +180,15 @@ async function simulate<C>(ctx: IExecuteFunctions, provider: Provider<C>, messag
 	);
 }
 
-async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, maxWaitMs: number): Promise<Transport> {
+/** A provider ready to send to: its transport, credential fields and (for session providers) token headers. */
+interface Connection {
+	api: Transport;
+	credentials: Record<string, unknown>;
+	/** Headers every request carries besides the credential's own: a session token, or none. */
+	headers(): Promise<Record<string, string>>;
+}
+
+async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: ChannelSend<C>): Promise<Connection> {
 	let credentials: Record<string, unknown>;
 	try {
 		credentials = await ctx.getCredentials(provider.credentialType);
@@ -182,12 +197,39 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, maxWait
 			description: `Choose or create a ${provider.name} credential in this node, or turn on Simulate to see the requests without sending anything. (n8n said: ${(error as Error).message})`,
 		});
 	}
-	return createTransport(ctx, {
+	const api = createTransport(ctx, {
 		credentialType: provider.credentialType,
 		defaultBaseUrl: provider.defaultBaseUrl(credentials),
 		provider: provider.name,
-		maxWaitMs,
+		maxWaitMs: send.maxWaitMs,
+		concurrency: send.concurrency,
 	});
+	const { session } = provider;
+	if (!session) return { api, credentials, headers: async () => ({}) };
+	const headers = grantCache(async () => {
+		let call: HttpCall;
+		try {
+			call = session.request(credentials);
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), `The ${provider.name} credential cannot be used: ${(error as Error).message}`, {
+				description: `Nothing was sent through ${provider.name}. Open the credential and correct it.`,
+			});
+		}
+		const answer = await api.request({
+			method: call.method,
+			url: call.url,
+			headers: call.headers,
+			body: call.body as IDataObject,
+			// Asking for a token again changes nothing at the provider.
+			retryNetworkErrors: true,
+		});
+		try {
+			return session.read(answer, Date.now());
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), `${provider.name} gave no access token: ${(error as Error).message}`);
+		}
+	});
+	return { api, credentials, headers };
 }
 
 /** Keys this node has sent before, recording the others (n8n's store does both in one call). */
@@ -226,33 +268,44 @@ function canFallBack(error: unknown): boolean {
 
 const attemptsOf = (error: unknown) => Number((error as { errorResponse?: { attempts?: unknown } }).errorResponse?.attempts) || 1;
 
+/** The provider's answer inside a transport error (redacted), for the provider's own reading of it. */
+function refusedAnswer(error: unknown): { statusCode: number; body: unknown } | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const statusCode = Number(error.httpCode);
+	if (!statusCode) return undefined;
+	return { statusCode, body: (error.errorResponse as { body?: unknown } | undefined)?.body };
+}
+
 /**
  * Sends `messages` through one provider. Requests run concurrently (the transport's limit);
  * `stopOn` says which failure stops new requests from starting (the run will stop anyway).
  */
 async function attempt<C>(
-	api: Transport,
+	connection: Connection,
 	provider: Provider<C>,
 	messages: Array<Message<C>>,
 	stopOn: (result: MessageResult) => boolean,
 ): Promise<Map<number, Outcome>> {
+	const { api } = connection;
 	const outcomes = new Map<number, Outcome>();
 	let stopped = false;
 	const record = (request: ProviderRequest<C>, outcome: (position: number) => Outcome) =>
 		request.messages.forEach((message, position) => outcomes.set(message.itemIndex, outcome(position)));
-	await api.mapConcurrent(provider.plan(messages), async (request) => {
+	await api.mapConcurrent(provider.plan(messages, connection.credentials), async (request) => {
 		if (stopped) return;
 		const http = request.http();
 		try {
+			const session = await connection.headers();
 			const answer = await api.request({
 				method: http.method,
 				url: http.url,
-				headers: http.headers,
+				headers: { ...http.headers, ...session },
 				body: http.body as IDataObject,
 				itemIndex: request.messages[0].itemIndex,
 				// A dropped connection may have delivered the batch already: sending it again could
-				// reach up to a whole batch of people twice. It fails (or falls back) instead.
-				retryNetworkErrors: false,
+				// reach up to a whole batch of people twice. It fails (or falls back) instead, unless
+				// the provider itself drops a request it has seen.
+				retryNetworkErrors: provider.deduplicates ?? false,
 			});
 			const results = provider.results(request, answer);
 			record(request, (position) => ({
@@ -260,8 +313,12 @@ async function attempt<C>(
 				attempts: answer.attempts,
 			}));
 		} catch (error) {
-			const result: MessageResult = { ok: false, reason: (error as Error).message, fallback: canFallBack(error) };
-			record(request, () => ({ result, attempts: attemptsOf(error), error: error as Error }));
+			const fallback = canFallBack(error);
+			const answer = fallback ? undefined : refusedAnswer(error);
+			const said = answer ? provider.refusal?.(answer) : undefined;
+			const result: MessageResult = { ok: false, reason: said ?? (error as Error).message, fallback };
+			// With the provider's own reading, the run stops (if it does) with an error naming the item and that reason.
+			record(request, () => ({ result, attempts: attemptsOf(error), error: said ? undefined : (error as Error) }));
 			if (stopOn(result)) stopped = true;
 		}
 	});
@@ -276,8 +333,8 @@ async function deliver<C>(
 	continueOnFail: boolean,
 ): Promise<void> {
 	const { primary, fallback } = send;
-	const primaryApi = await connect(ctx, primary, send.maxWaitMs);
-	const fallbackApi = fallback ? await connect(ctx, fallback, send.maxWaitMs) : undefined;
+	const primaryApi = await connect(ctx, primary, send);
+	const fallbackApi = fallback ? await connect(ctx, fallback, send) : undefined;
 
 	const seen = await checkHistory(ctx, messages.map((message) => message.key), send.historySize);
 	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key));
@@ -341,7 +398,7 @@ async function deliver<C>(
 	}
 }
 
-/** A provider accepted the request but refused one message in it (Postmark, SES per-message results). */
+/** A provider refused one message: in its answer (Postmark, SES per-message results) or as it read its own error (`refusal`). */
 function refusal<C>(ctx: IExecuteFunctions, provider: Provider<C>, message: Message<C>, reason: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `Item ${message.itemIndex}: ${provider.name} did not send to ${message.recipient}: ${reason}`, {
 		itemIndex: message.itemIndex,

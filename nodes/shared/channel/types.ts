@@ -61,10 +61,45 @@ export interface Provider<C> {
 	defaultBaseUrl(credentials?: Record<string, unknown>): string;
 	/** The headers n8n adds from the credential, as Simulate shows them (secrets hidden). */
 	simulatedAuth: Record<string, string>;
-	/** Messages into requests: grouped as the provider can share content, at most `maxPerRequest` each. */
-	plan(messages: Array<Message<C>>): Array<ProviderRequest<C>>;
+	/**
+	 * Messages into requests: grouped as the provider can share content, at most `maxPerRequest` each.
+	 * `credentials` are the connected credential's fields (absent when Simulate runs without one),
+	 * for paths that name an account or a project (Twilio's Account SID, Firebase's project ID).
+	 */
+	plan(messages: Array<Message<C>>, credentials?: Record<string, unknown>): Array<ProviderRequest<C>>;
 	/** One result per message of a request the provider accepted (2xx). */
 	results(request: ProviderRequest<C>, answer: ProviderAnswer): MessageResult[];
+	/**
+	 * The reason a refusal (a 4xx other than 429: never retried, never handed to the fallback) gives
+	 * for its messages, when the provider says something more useful than its message: Firebase's
+	 * UNREGISTERED token, Twilio's error code. Undefined keeps the provider's message (and, for a
+	 * refusal of the credential, the error that stops the run is about the credential, not a contact).
+	 */
+	refusal?(answer: Pick<ProviderAnswer, 'statusCode' | 'body'>): string | undefined;
+	/** A short-lived token every request needs first (Firebase's OAuth2 access token). */
+	session?: ProviderSession;
+	/**
+	 * The provider drops a request it has already taken (OneSignal's `idempotency_key`), so a
+	 * request whose connection dropped may be sent again. Without it, it fails (or falls back).
+	 */
+	deduplicates?: boolean;
+}
+
+/**
+ * How a provider that wants a short-lived token gets one. The runner asks for it when the first
+ * request needs it and keeps it for this execution only (never between executions, which may run
+ * on other workers): every request until shortly before it expires carries its headers.
+ */
+export interface ProviderSession {
+	/** The token request (an absolute URL leaves the base URL). Throws for credential fields that cannot work. */
+	request(credentials: Record<string, unknown>): HttpCall;
+	/** The headers the answer grants, and until when (epoch milliseconds). Throws when the answer holds no token. */
+	read(answer: ProviderAnswer, now: number): Grant;
+}
+
+export interface Grant {
+	headers: Record<string, string>;
+	expiresAt: number;
 }
 
 export type DeliveryStatus = 'sent' | 'skipped' | 'failed' | 'simulated';
