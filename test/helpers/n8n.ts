@@ -18,6 +18,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
@@ -228,8 +229,27 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return options;
 	}
 
-	async preAuthentication() {
-		return undefined;
+	/**
+	 * As n8n's CLI does: a credential type with a hidden `expirable` field and a `preAuthentication`
+	 * function gets that field filled when it is empty or the provider answered 401 (`expired`). The
+	 * CLI saves it with the credential; here it stays in the test's credential object, which n8n-core
+	 * updates in place (getDecrypted hands out that same object).
+	 */
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		expired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.types[typeName];
+		const expirable = type?.properties.find((property) => property.type === 'hidden' && property.typeOptions?.expirable === true);
+		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
+		// The CLI fills defaults before this check, so an absent field counts as empty.
+		const current = credentials[expirable.name];
+		if (current !== undefined && current !== '' && !expired) return undefined;
+		const output = await type.preAuthentication.call(helpers, credentials);
+		return output[expirable.name] === undefined ? undefined : (output as ICredentialDataDecryptedObject);
 	}
 
 	async runPreAuthentication() {

@@ -31,7 +31,7 @@ export interface RecordedRequest {
 export interface Reply {
 	status?: number;
 	headers?: Record<string, string>;
-	/** Objects are sent as JSON, strings as they are, undefined as an empty body. */
+	/** Objects are sent as JSON, strings and Buffers as they are, undefined as an empty body. */
 	body?: unknown;
 	/** Hold the answer this long (to overlap requests in concurrency tests). */
 	delayMs?: number;
@@ -179,8 +179,8 @@ export class StandInServer {
 				return;
 			}
 			const headers: Record<string, string> = { ...reply.headers };
-			let payload = '';
-			if (typeof reply.body === 'string') payload = reply.body;
+			let payload: string | Buffer = '';
+			if (typeof reply.body === 'string' || Buffer.isBuffer(reply.body)) payload = reply.body;
 			else if (reply.body !== undefined) {
 				payload = JSON.stringify(reply.body);
 				if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';

@@ -61,7 +61,7 @@ const isAbsolute = (url: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
 const pathOf = (url: string) => (URL.canParse(url) ? new URL(url).pathname : url.split('?')[0]);
 
 export function createTransport(ctx: TransportContext, options: TransportOptions): Transport {
-	const { credentialType, defaultBaseUrl, provider = 'The provider' } = options;
+	const { credentialType, defaultBaseUrl, provider = 'The provider', classify } = options;
 	const concurrency = options.concurrency ?? DEFAULTS.concurrency;
 	const maxWaitMs = options.maxWaitMs ?? DEFAULTS.maxWaitMs;
 	const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
@@ -96,9 +96,9 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 	};
 
 	/** One attempt: the provider's answer whatever its status, or why there was none. */
-	const send = async (http: IHttpRequestOptions, refreshOn401: boolean): Promise<Answer | { failed: unknown }> => {
+	const send = async (http: IHttpRequestOptions, refreshOn401: boolean, withoutCredential = false): Promise<Answer | { failed: unknown }> => {
 		try {
-			const raw = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
+			const options: IHttpRequestOptions = {
 				json: true,
 				...http,
 				// Fresh copies: n8n adds the credential into these objects.
@@ -106,8 +106,13 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 				...(http.qs ? { qs: { ...http.qs } } : {}),
 				returnFullResponse: true,
 				// A 401 must throw inside n8n for n8n to refresh the token and send again.
-				ignoreHttpStatusErrors: refreshOn401 ? { ignore: true, except: [401] } : true,
-			})) as { body: unknown; headers: unknown; statusCode: number };
+				ignoreHttpStatusErrors: refreshOn401 && !withoutCredential ? { ignore: true, except: [401] } : true,
+			};
+			const raw = (
+				withoutCredential
+					? await ctx.helpers.httpRequest.call(ctx, options)
+					: await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
+			) as { body: unknown; headers: unknown; statusCode: number };
 			return { body: raw.body, headers: normaliseHeaders(raw.headers), statusCode: raw.statusCode };
 		} catch (error) {
 			return answerInError(error) ?? { failed: error };
@@ -116,14 +121,14 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 
 	async function request<T>(options: TransportRequest): Promise<TransportResponse<T>> {
 		const { redactor, refreshOn401 } = await ready();
-		const { itemIndex, retryNetworkErrors = true, ...http } = options;
+		const { itemIndex, retryNetworkErrors = true, withoutCredential = false, ...http } = options;
 		const url = await resolveUrl(http.url);
 		const method = (http.method ?? 'GET').toUpperCase();
 		const label = redactor.text(`${method} ${pathOf(url)}`);
 		let waited = 0;
 
 		for (let attempt = 1; ; attempt++) {
-			const sent = await limiter.run(async () => await send({ ...http, url }, refreshOn401));
+			const sent = await limiter.run(async () => await send({ ...http, url }, refreshOn401, withoutCredential));
 			let answer: Answer | undefined;
 			let failure: { code: string; error: unknown } | undefined;
 			if ('failed' in sent) {
@@ -137,10 +142,16 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 				answer = sent;
 			}
 			if (answer && answer.statusCode < 400) return { ...answer, body: answer.body as T, attempts: attempt };
-			if (answer && !isRetryableStatus(answer.statusCode)) throw httpError(redactor, label, answer, attempt, waited, itemIndex);
+			const verdict = answer ? classify?.(answer) : undefined;
+			if (answer && !isRetryableStatus(answer.statusCode) && !verdict?.retry) throw httpError(redactor, label, answer, attempt, waited, itemIndex);
 
 			// Worth another try, if the budget allows.
-			const asked = answer ? serverWait(answer.statusCode, answer.headers, clock.now()) : undefined;
+			const asked =
+				verdict?.retry && verdict.waitMs !== undefined
+					? { ms: verdict.waitMs, header: verdict.source ?? 'the provider' }
+					: answer
+						? serverWait(answer.statusCode, answer.headers, clock.now())
+						: undefined;
 			const remaining = maxWaitMs - waited;
 			if (attempt >= maxAttempts || remaining <= 0) {
 				if (answer) throw httpError(redactor, label, answer, attempt, waited, itemIndex);

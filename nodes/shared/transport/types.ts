@@ -40,6 +40,13 @@ export interface TransportOptions {
 	/** Credential fields of 8+ characters that are not secret (an account ID, a region) and may show in errors. */
 	publicCredentialFields?: string[];
 	clock?: Clock;
+	/**
+	 * The provider's own word on a failed answer, for providers that signal throttling in the body
+	 * rather than with 429 (Meta: HTTP 400 with error code 4, 17, 32, 613 or 80000–80014, and the
+	 * wait in a usage header). `retry` makes the answer retryable like a 429; `waitMs` is the
+	 * provider's wait (exact, like Retry-After); `source` names where it came from for messages.
+	 */
+	classify?: (answer: { statusCode: number; headers: Record<string, string>; body: unknown }) => { retry: boolean; waitMs?: number; source?: string } | undefined;
 }
 
 /** n8n's request options, minus the two the transport sets itself. */
@@ -51,6 +58,13 @@ export interface TransportRequest extends Omit<IHttpRequestOptions, 'returnFullR
 	 * request already: turn this off for sends that are not idempotent and cannot be deduplicated.
 	 */
 	retryNetworkErrors?: boolean;
+	/**
+	 * Send without the credential, through n8n's plain `httpRequest` (same retries, limits and
+	 * errors). For pre-signed URLs a provider hands out, such as Amazon Ads report files on S3,
+	 * which carry their own signature in the query and refuse a request that also has an
+	 * Authorization header.
+	 */
+	withoutCredential?: boolean;
 }
 
 export interface TransportResponse<T> {

@@ -1,0 +1,23 @@
+/** Apply Bid Optimizer budgets: each setDailyBudget change sets its ad set's daily budget. */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { itemError } from '../../shared/items';
+import { toMinorUnits } from '../engine/money';
+import { item, perItem, type Graph } from './shared';
+
+export async function applyBudgets(ctx: IExecuteFunctions, g: Graph): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	return await perItem(ctx, async (i) => {
+		const json = items[i].json;
+		if (!json.action) throw itemError(ctx, i, 'is not a Bid Optimizer change (it has no "action")', 'Connect the Bid Optimizer\'s Changes output to this node.');
+		if (json.action === 'none') return [item({ ...json, applied: false, status: 'skipped' }, i)];
+		if (json.platform !== 'meta' || json.action !== 'setDailyBudget') {
+			throw itemError(ctx, i, `is a ${String(json.platform)} "${String(json.action)}" change, not a Meta budget`, 'Send Amazon changes to the Amazon Ads node.');
+		}
+		const budget = Number((json.after as IDataObject | null)?.dailyBudget);
+		const id = String(json.entityId ?? '').trim();
+		if (!id || !(budget > 0)) throw itemError(ctx, i, 'has no ad set or no new daily budget', 'Connect the Bid Optimizer\'s Changes output unchanged.');
+		await g.api.request({ method: 'POST', url: `${g.version}/${id}`, body: { daily_budget: toMinorUnits(budget, await g.offset(i)) }, itemIndex: i });
+		return [item({ ...json, applied: true, status: 'applied' }, i)];
+	});
+}
