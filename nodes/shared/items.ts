@@ -20,10 +20,13 @@ export function itemError(
 	});
 }
 
-/** The item that carries a failure onward under "Continue On Fail". */
+/**
+ * The item that carries a failure onward under "Continue On Fail". Only `error`, `message` and
+ * `details` may be in it: n8n moves an item to the error output only when its JSON has no other key.
+ */
 export function errorItem(error: Error & { description?: string | null }, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
-	if (error.description) json.errorDetails = error.description;
+	if (error.description) json.details = error.description;
 	return { json, pairedItem: { item: itemIndex } };
 }
 

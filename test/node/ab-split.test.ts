@@ -69,6 +69,16 @@ describe('A/B Split node (in-process n8n)', () => {
 		expect(errorItem?.pairedItem).toEqual({ item: 1 });
 	});
 
+	it('with "continue using error output", n8n moves the bad item to the error output', async () => {
+		const items = [{ userId: 'a' }, { email: 'no-id@example.com' }, { userId: 'c' }];
+		const result = await runWorkflow(singleNode('abSplit', {}, items, { onError: 'continueErrorOutput' }));
+		expect(result.error).toBeUndefined();
+		const [a, b, errors] = result.outputs('Node');
+		expect([...a, ...b].map((item) => item.json.userId).sort()).toEqual(['a', 'c']);
+		expect(errors).toHaveLength(1);
+		expect(errors[0].json).toMatchObject({ error: 'Item 1: the Contact ID is empty', details: expect.stringMatching(/Set "Contact ID"/) });
+	});
+
 	it('rejects groups whose shares do not total 100%', async () => {
 		const parameters = { arms: { arm: [{ name: 'A', weight: 60 }, { name: 'B', weight: 30 }] } };
 		const result = await runWorkflow(singleNode('abSplit', parameters, contacts(3)));

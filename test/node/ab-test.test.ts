@@ -195,7 +195,7 @@ describe('A/B Test node (in-process n8n)', () => {
 		expect(json[0].error).toBe('Item 0: not analysed, because item 1 of the same experiment has an error');
 		expect(json[4].error).toBe('Item 4: not analysed, because item 1 of the same experiment has an error');
 		expect(json[5].error).toBe('Item 5: only one arm ("A") in experiment "lonely"');
-		expect(json[6]).toMatchObject({ error: 'Item 6: Visitors is "n/a", not a number', errorDetails: expect.stringMatching(/plain number/) });
+		expect(json[6]).toMatchObject({ error: 'Item 6: Visitors is "n/a", not a number', details: expect.stringMatching(/plain number/) });
 		expect(json[7].error).toBe('Item 7: not analysed, because item 6 of the same experiment has an error');
 		expect(json[2]).toMatchObject({ experiment: 'cta', arm: 'A', decision: 'control' });
 		expect(json[3]).toMatchObject({ experiment: 'cta', arm: 'B', control: 'A' });

@@ -116,7 +116,7 @@ describe('Audience Guard, Postgres ledger', () => {
 		expect(blocked[0].json.error).toBe(
 			'Could not use the send ledger in Postgres at 127.0.0.1:1/postgres: nothing accepted the connection (is the server running, and are the host and port right?)',
 		);
-		expect(blocked[0].json.errorDetails).toMatch(/Check the Postgres credential/);
+		expect(blocked[0].json.details).toMatch(/Check the Postgres credential/);
 		expect(guardOf(blocked[1])).toMatchObject({ code: 'consent_unknown' });
 	});
 

@@ -189,12 +189,12 @@ describe('Audience Guard node (in-process n8n, history from the input)', () => {
 			{
 				json: {
 					error: 'Item 1: Time Zone is "Mars/Base", which is not an IANA time zone',
-					errorDetails: expect.stringContaining('IANA database'),
+					details: expect.stringContaining('IANA database'),
 				},
 				pairedItem: { item: 1 },
 			},
 			{
-				json: { error: 'Item 2: Consent is "perhaps", which is not a consent status', errorDetails: expect.stringContaining('opted_in, opted_out or unknown') },
+				json: { error: 'Item 2: Consent is "perhaps", which is not a consent status', details: expect.stringContaining('opted_in, opted_out or unknown') },
 				pairedItem: { item: 2 },
 			},
 		]);

@@ -70,8 +70,8 @@ describe('Bid Optimizer node (in-process n8n)', () => {
 		const continued = await runWorkflow(singleNode('bidOptimizer', { targetAcos: 30 }, rows, { continueOnFail: true }));
 		const [changes, unchanged] = continued.outputs('Node');
 		expect(json(changes).filter((c) => c.error)).toEqual([
-			{ error: 'Item 1: Current Bid is missing', errorDetails: 'Set "Current Bid" to the field that holds it, e.g. {{ $json.keywordBid }}, or check that every item has that field.' },
-			{ error: 'Item 2: Clicks is "many", not a number', errorDetails: 'Set "Clicks" to a field holding a plain number, e.g. {{ $json.clicks }}.' },
+			{ error: 'Item 1: Current Bid is missing', details: 'Set "Current Bid" to the field that holds it, e.g. {{ $json.keywordBid }}, or check that every item has that field.' },
+			{ error: 'Item 2: Clicks is "many", not a number', details: 'Set "Clicks" to a field holding a plain number, e.g. {{ $json.clicks }}.' },
 		]);
 		expect([...changes, ...unchanged].map((item) => (item.pairedItem as { item: number }).item).sort()).toEqual([0, 1, 2]);
 	});

@@ -143,15 +143,9 @@ export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecution
 		if (items[i].binary) item.binary = items[i].binary;
 		routed[i] = { output: OUTPUT[verdict.decision], item, resumeAt: verdict.decision === 'delay' ? verdict.resumeAt : undefined };
 	};
-	// Under "continue using error output", n8n moves items that carry `error` (as its own nodes set
-	// it) to the error output; it does not recognise the shared error item, whose errorDetails field
-	// it does not expect. Under "continue (regular output)" the shared item keeps the fix in errorDetails.
-	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 	const fail = (i: number, error: Error) => {
 		if (!continueOnFail) throw error;
-		const item = errorItem(error, i);
-		if (toErrorOutput) item.error = error as NodeOperationError;
-		routed[i] = { output: OUTPUT.blocked, item };
+		routed[i] = { output: OUTPUT.blocked, item: errorItem(error, i) };
 	};
 
 	// Phase 1: everything that needs no database.
