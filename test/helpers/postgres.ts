@@ -22,6 +22,8 @@ export interface PostgresCluster {
 	port: number;
 	user: string;
 	database: string;
+	/** The temporary folder holding the data directory and the server log; gone after stop(). */
+	dir: string;
 	/** postgres://postgres@127.0.0.1:<port>/postgres (trust authentication: no password). */
 	connectionString: string;
 	/** The settings for `new pg.Client(...)` / `new pg.Pool(...)`. */
@@ -43,7 +45,8 @@ export const MISSING_POSTGRES =
 /** The folder holding initdb and pg_ctl, or undefined. */
 export function findPostgresBin(): string | undefined {
 	const candidates: string[] = [];
-	if (process.env.CK_PG_BIN) candidates.push(process.env.CK_PG_BIN);
+	// An explicit folder is the only one tried.
+	if (process.env.CK_PG_BIN) return ['initdb', 'pg_ctl'].every((t) => existsSync(path.join(process.env.CK_PG_BIN as string, t))) ? process.env.CK_PG_BIN : undefined;
 	const debian = '/usr/lib/postgresql';
 	if (existsSync(debian)) {
 		const versions = readdirSync(debian)
@@ -158,6 +161,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
 	return {
 		host: '127.0.0.1',
 		port,
+		dir,
 		user: 'postgres',
 		database: 'postgres',
 		connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
