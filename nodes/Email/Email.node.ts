@@ -2,12 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle } from '../shared/channel/description';
+import { campaignTracking, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { emailDrafts } from './compose';
 import { EMAIL_PROVIDERS, emailProvider } from './providers';
 
-const DEFAULT_HISTORY = 100_000;
-const DEFAULT_MAX_WAIT_SECONDS = 300;
+/** How this channel's shared settings speak. */
+const WORDS: ChannelWords = { noun: 'email', linksIn: 'every link in the email', medium: 'email', source: 'newsletter', same: 'the same email to the same contact', already: 'contacts who already got this exact email' };
+
 
 // Not usableAsTool: n8n's tool wrapper returns only the first output, so an agent would never
 // see skipped or failed contacts.
@@ -122,38 +124,15 @@ export class Email implements INodeType {
 				displayOptions: { show: { content: ['template'] } },
 				description: 'The values the template fills in, per contact',
 			},
-			{
-				displayName: 'Campaign Tracking (UTM)',
-				name: 'utm',
-				type: 'collection',
-				placeholder: 'Add Field',
-				default: {},
-				displayOptions: { show: { content: ['message'] } },
-				description: 'Added to every link in the email as utm_source, utm_medium, … so analytics and the Attribution node credit this campaign',
-				options: [
-					{ displayName: 'Campaign', name: 'campaign', type: 'string', default: '', placeholder: 'spring-sale' },
-					{ displayName: 'Content', name: 'content', type: 'string', default: '', placeholder: 'variant-b', description: 'Tells apart versions of the same email, such as A/B variants' },
-					{ displayName: 'Medium', name: 'medium', type: 'string', default: 'email' },
-					{ displayName: 'Source', name: 'source', type: 'string', default: '', placeholder: 'newsletter' },
-				],
-			},
+			campaignTracking(WORDS, { displayOptions: { show: { content: ['message'] } } }),
 			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [
-					{
-						displayName: 'Give Up After (Seconds)',
-						name: 'maxRetryWait',
-						type: 'number',
-						default: DEFAULT_MAX_WAIT_SECONDS,
-						typeOptions: { minValue: 0 },
-						description:
-							'How long to keep retrying a provider that is down or rate limiting before its emails fail, or go to the fallback provider',
-					},
-					{
+				options: sendingOptions(WORDS, [
+{
 						displayName: 'Postmark Message Stream',
 						name: 'postmarkMessageStream',
 						type: 'string',
@@ -169,60 +148,35 @@ export class Email implements INodeType {
 						placeholder: 'Ann Smith',
 						description: 'The contact\'s name in the To line, e.g. an expression for their name field',
 					},
-					{
-						displayName: 'Remember Sends',
-						name: 'historySize',
-						type: 'number',
-						default: DEFAULT_HISTORY,
-						typeOptions: { minValue: 1 },
-						description:
-							'How many sends this node remembers so it never sends the same email to the same contact twice. Set it above your list size.',
-					},
-					{
+{
 						displayName: 'Reply-To Email',
 						name: 'replyTo',
 						type: 'string',
 						default: '',
 						placeholder: 'support@yourbrand.com',
 					},
-					{
-						displayName: 'Send Again',
-						name: 'sendAgain',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to send even to contacts who already got this exact email from this node (a re-run normally skips them)',
-					},
-					{
+{
 						displayName: 'SES Configuration Set',
 						name: 'sesConfigurationSet',
 						type: 'string',
 						default: '',
 						description: 'Amazon SES configuration set that publishes delivery events (opens, clicks, bounces)',
 					},
-				],
+				]),
 			},
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { primary, fallback } = parseProviderChoice(this.getNodeParameter('provider', 0) as string);
-		const options = this.getNodeParameter('options', 0, {}) as {
-			maxRetryWait?: number;
-			historySize?: number;
-			sendAgain?: boolean;
-			postmarkMessageStream?: string;
-			sesConfigurationSet?: string;
-		};
+		const options = this.getNodeParameter('options', 0, {}) as { postmarkMessageStream?: string; sesConfigurationSet?: string };
 		const settings = { messageStream: options.postmarkMessageStream, configurationSet: options.sesConfigurationSet };
 		return await sendThroughChannel(this, {
 			primary: emailProvider(primary, settings),
 			fallback: fallback ? emailProvider(fallback, settings) : undefined,
 			drafts: () => emailDrafts(this),
 			simulate: this.getNodeParameter('simulate', 0, false) as boolean,
-			sendAgain: options.sendAgain ?? false,
-			historySize: options.historySize ?? DEFAULT_HISTORY,
-			maxWaitMs: (options.maxRetryWait ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+			...sendingSettings(options),
 		});
 	}
 }

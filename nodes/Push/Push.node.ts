@@ -2,12 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle } from '../shared/channel/description';
+import { campaignTracking, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { pushDrafts } from './compose';
 import { PUSH_CHOICE, PUSH_PROVIDERS, pushProvider } from './providers';
 
-const DEFAULT_HISTORY = 100_000;
-const DEFAULT_MAX_WAIT_SECONDS = 300;
+/** How this channel's shared settings speak. */
+const WORDS: ChannelWords = { noun: 'notification', linksIn: 'the Open URL', medium: 'push', source: 'app', campaign: 'cart-reminder', same: 'the same notification to the same device', already: 'devices that already got this exact notification' };
+
 const DEFAULT_CONCURRENCY = 10;
 
 // Not usableAsTool: n8n's tool wrapper returns only the first output, so an agent would never
@@ -103,45 +105,15 @@ export class Push implements INodeType {
 				default: '{}',
 				description: 'Key-value data for your app, such as {"screen": "cart"}. Firebase receives every value as text.',
 			},
-			{
-				displayName: 'Campaign Tracking (UTM)',
-				name: 'utm',
-				type: 'collection',
-				placeholder: 'Add Field',
-				default: {},
-				description: 'Added to the Open URL as utm_source, utm_medium, … so analytics and the Attribution node credit this campaign',
-				options: [
-					{ displayName: 'Campaign', name: 'campaign', type: 'string', default: '', placeholder: 'cart-reminder' },
-					{ displayName: 'Content', name: 'content', type: 'string', default: '', placeholder: 'variant-b', description: 'Tells apart versions of the same notification, such as A/B variants' },
-					{ displayName: 'Medium', name: 'medium', type: 'string', default: 'push' },
-					{ displayName: 'Source', name: 'source', type: 'string', default: '', placeholder: 'app' },
-				],
-			},
+			campaignTracking(WORDS),
 			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [
-					{
-						displayName: 'Give Up After (Seconds)',
-						name: 'maxRetryWait',
-						type: 'number',
-						default: DEFAULT_MAX_WAIT_SECONDS,
-						typeOptions: { minValue: 0 },
-						description: 'How long to keep retrying a provider that is down or rate limiting before its notifications fail',
-					},
-					{
-						displayName: 'Remember Sends',
-						name: 'historySize',
-						type: 'number',
-						default: DEFAULT_HISTORY,
-						typeOptions: { minValue: 1 },
-						description:
-							'How many sends this node remembers so it never sends the same notification to the same recipient twice. Set it above your list size.',
-					},
-					{
+				options: sendingOptions(WORDS, [
+{
 						displayName: 'Requests at Once',
 						name: 'concurrency',
 						type: 'number',
@@ -149,37 +121,22 @@ export class Push implements INodeType {
 						typeOptions: { minValue: 1, maxValue: 100 },
 						description: 'Requests sent in parallel: one per device for Firebase, one per 2,000 recipients of the same notification for OneSignal',
 					},
-					{
-						displayName: 'Send Again',
-						name: 'sendAgain',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to send even to recipients who already got this exact notification from this node (a re-run normally skips them)',
-					},
-				],
+]),
 			},
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { primary } = parseProviderChoice(this.getNodeParameter('provider', 0) as string);
-		const options = this.getNodeParameter('options', 0, {}) as {
-			maxRetryWait?: number;
-			historySize?: number;
-			concurrency?: number;
-			sendAgain?: boolean;
-		};
-		const sendAgain = options.sendAgain ?? false;
+		const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number };
+		const sending = sendingSettings(options);
 		// OneSignal drops a call it has seen for 30 days; a deliberate resend must not look like one.
-		const provider = pushProvider(primary, { salt: sendAgain ? `again:${this.getExecutionId()}` : '' });
+		const provider = pushProvider(primary, { salt: sending.sendAgain ? `again:${this.getExecutionId()}` : '' });
 		return await sendThroughChannel(this, {
 			primary: provider,
 			drafts: () => pushDrafts(this, provider.id as 'fcm' | 'oneSignal'),
 			simulate: this.getNodeParameter('simulate', 0, false) as boolean,
-			sendAgain,
-			historySize: options.historySize ?? DEFAULT_HISTORY,
-			maxWaitMs: (options.maxRetryWait ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+			...sending,
 			concurrency: Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)),
 		});
 	}

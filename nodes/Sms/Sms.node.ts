@@ -2,14 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle, whenProvider } from '../shared/channel/description';
+import { campaignTracking, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { smsDrafts } from './compose';
 import type { SmsProviderId } from './content';
 import { SMS_PROVIDERS, smsProvider } from './providers';
 import type { SegmentCount } from './segments';
 
-const DEFAULT_HISTORY = 100_000;
-const DEFAULT_MAX_WAIT_SECONDS = 300;
+/** How this channel's shared settings speak. */
+const WORDS: ChannelWords = { noun: 'message', linksIn: 'every link in the message', medium: 'sms', source: 'reminder', utmNote: 'Longer links can cost an extra segment.', same: 'the same text to the same number', already: 'numbers that already got this exact text' };
+
 const DEFAULT_CONCURRENCY = 10;
 
 /** Each item's segment count joins its delivery: what the carrier bills, and why (GSM-7 or UCS-2). */
@@ -97,46 +99,15 @@ export class Sms implements INodeType {
 				description:
 					'The text, with merge tags such as {{ first_name | "there" }} (the contact\'s field, or the text after | when they have none). Links get the UTM parameters set under Campaign Tracking. Each result says how many segments it took.',
 			},
-			{
-				displayName: 'Campaign Tracking (UTM)',
-				name: 'utm',
-				type: 'collection',
-				placeholder: 'Add Field',
-				default: {},
-				description: 'Added to every link in the message as utm_source, utm_medium, … so analytics and the Attribution node credit this campaign. Longer links can cost an extra segment.',
-				options: [
-					{ displayName: 'Campaign', name: 'campaign', type: 'string', default: '', placeholder: 'spring-sale' },
-					{ displayName: 'Content', name: 'content', type: 'string', default: '', placeholder: 'variant-b', description: 'Tells apart versions of the same message, such as A/B variants' },
-					{ displayName: 'Medium', name: 'medium', type: 'string', default: 'sms' },
-					{ displayName: 'Source', name: 'source', type: 'string', default: '', placeholder: 'reminder' },
-				],
-			},
+			campaignTracking(WORDS),
 			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [
-					{
-						displayName: 'Give Up After (Seconds)',
-						name: 'maxRetryWait',
-						type: 'number',
-						default: DEFAULT_MAX_WAIT_SECONDS,
-						typeOptions: { minValue: 0 },
-						description:
-							'How long to keep retrying a provider that is down or rate limiting before its messages fail, or go to the fallback provider',
-					},
-					{
-						displayName: 'Remember Sends',
-						name: 'historySize',
-						type: 'number',
-						default: DEFAULT_HISTORY,
-						typeOptions: { minValue: 1 },
-						description:
-							'How many sends this node remembers so it never sends the same text to the same number twice. Set it above your list size.',
-					},
-					{
+				options: sendingOptions(WORDS, [
+{
 						displayName: 'Requests at Once',
 						name: 'concurrency',
 						type: 'number',
@@ -145,14 +116,7 @@ export class Sms implements INodeType {
 						description:
 							'Messages sent in parallel (each is one request). Keep it within your account\'s limit; the provider queues what its senders cannot send at once.',
 					},
-					{
-						displayName: 'Send Again',
-						name: 'sendAgain',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to send even to numbers that already got this exact text from this node (a re-run normally skips them)',
-					},
-					{
+{
 						displayName: 'Status Callback URL',
 						name: 'statusCallback',
 						type: 'string',
@@ -168,21 +132,14 @@ export class Sms implements INodeType {
 						default: '',
 						description: 'The messaging profile to send with; Telnyx needs it for alphanumeric sender IDs',
 					},
-				],
+				]),
 			},
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { primary, fallback } = parseProviderChoice(this.getNodeParameter('provider', 0) as string);
-		const options = this.getNodeParameter('options', 0, {}) as {
-			maxRetryWait?: number;
-			historySize?: number;
-			concurrency?: number;
-			sendAgain?: boolean;
-			statusCallback?: string;
-			telnyxMessagingProfileId?: string;
-		};
+		const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; statusCallback?: string; telnyxMessagingProfileId?: string };
 		const settings = { statusCallback: options.statusCallback, messagingProfileId: options.telnyxMessagingProfileId };
 		const primaryProvider = smsProvider(primary, settings);
 		const fallbackProvider = fallback ? smsProvider(fallback, settings) : undefined;
@@ -193,9 +150,7 @@ export class Sms implements INodeType {
 			fallback: fallbackProvider,
 			drafts: () => smsDrafts(this, ids, counted),
 			simulate: this.getNodeParameter('simulate', 0, false) as boolean,
-			sendAgain: options.sendAgain ?? false,
-			historySize: options.historySize ?? DEFAULT_HISTORY,
-			maxWaitMs: (options.maxRetryWait ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+			...sendingSettings(options),
 			concurrency: Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)),
 		});
 		return withSegments(outputs, counted);

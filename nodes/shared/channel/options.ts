@@ -1,0 +1,85 @@
+/**
+ * The settings every channel node shows the same way: Campaign Tracking (UTM) and the sending
+ * options (how long to retry, how many sends to remember, send again), with the reading side.
+ */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+export const DEFAULT_HISTORY = 100_000;
+export const DEFAULT_MAX_WAIT_SECONDS = 300;
+
+export interface ChannelWords {
+	/** What one send is called: "email", "message", "notification". */
+	noun: string;
+	/** Where the UTM tags go: "every link in the email". */
+	linksIn: string;
+	/** The UTM medium's default: "email", "sms", "push". */
+	medium: string;
+	/** Example sources and campaigns for the placeholders. */
+	source: string;
+	campaign?: string;
+	/** A sentence added to the UTM description. */
+	utmNote?: string;
+	/** How a repeat is described: "the same email to the same contact". */
+	same: string;
+	/** Who a resend reaches: "contacts who already got this exact email". */
+	already: string;
+}
+
+export function campaignTracking(words: ChannelWords, extra: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Campaign Tracking (UTM)',
+		name: 'utm',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: `Added to ${words.linksIn} as utm_source, utm_medium, … so analytics and the Attribution node credit this campaign${words.utmNote ? `. ${words.utmNote}` : ''}`,
+		options: [
+			{ displayName: 'Campaign', name: 'campaign', type: 'string', default: '', placeholder: words.campaign ?? 'spring-sale' },
+			{ displayName: 'Content', name: 'content', type: 'string', default: '', placeholder: 'variant-b', description: `Tells apart versions of the same ${words.noun}, such as A/B variants` },
+			// The default is the channel's own medium (email, sms, push), not one literal.
+			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+			{ displayName: 'Medium', name: 'medium', type: 'string', default: words.medium },
+			{ displayName: 'Source', name: 'source', type: 'string', default: '', placeholder: words.source },
+		],
+		...extra,
+	};
+}
+
+/** The shared sending options merged with a node's own, in the alphabetical order n8n shows. */
+export function sendingOptions(words: ChannelWords, own: INodeProperties[] = []): INodeProperties[] {
+	const shared: INodeProperties[] = [
+		{
+			displayName: 'Give Up After (Seconds)',
+			name: 'maxRetryWait',
+			type: 'number',
+			default: DEFAULT_MAX_WAIT_SECONDS,
+			typeOptions: { minValue: 0 },
+			description: `How long to keep retrying a provider that is down or rate limiting before its ${words.noun}s fail, or go to the fallback provider`,
+		},
+		{
+			displayName: 'Remember Sends',
+			name: 'historySize',
+			type: 'number',
+			default: DEFAULT_HISTORY,
+			typeOptions: { minValue: 1 },
+			description: `How many sends this node remembers so it never sends ${words.same} twice. Set it above your list size.`,
+		},
+		{
+			displayName: 'Send Again',
+			name: 'sendAgain',
+			type: 'boolean',
+			default: false,
+			description: `Whether to send even to ${words.already} from this node (a re-run normally skips them)`,
+		},
+	];
+	return [...shared, ...own].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** What the shared sending options mean for sendThroughChannel. */
+export function sendingSettings(options: IDataObject): { sendAgain: boolean; historySize: number; maxWaitMs: number } {
+	return {
+		sendAgain: options.sendAgain === true,
+		historySize: (options.historySize as number | undefined) ?? DEFAULT_HISTORY,
+		maxWaitMs: ((options.maxRetryWait as number | undefined) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+	};
+}
