@@ -132,7 +132,7 @@ export class Email implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: sendingOptions(WORDS, [
-{
+					{
 						displayName: 'Postmark Message Stream',
 						name: 'postmarkMessageStream',
 						type: 'string',
@@ -148,14 +148,14 @@ export class Email implements INodeType {
 						placeholder: 'Ann Smith',
 						description: 'The contact\'s name in the To line, e.g. an expression for their name field',
 					},
-{
+					{
 						displayName: 'Reply-To Email',
 						name: 'replyTo',
 						type: 'string',
 						default: '',
 						placeholder: 'support@yourbrand.com',
 					},
-{
+					{
 						displayName: 'SES Configuration Set',
 						name: 'sesConfigurationSet',
 						type: 'string',

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle } from '../shared/channel/description';
-import { campaignTracking, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { pushDrafts } from './compose';
 import { PUSH_CHOICE, PUSH_PROVIDERS, pushProvider } from './providers';
@@ -10,7 +10,6 @@ import { PUSH_CHOICE, PUSH_PROVIDERS, pushProvider } from './providers';
 /** How this channel's shared settings speak. */
 const WORDS: ChannelWords = { noun: 'notification', linksIn: 'the Open URL', medium: 'push', source: 'app', campaign: 'cart-reminder', same: 'the same notification to the same device', already: 'devices that already got this exact notification' };
 
-const DEFAULT_CONCURRENCY = 10;
 
 // Not usableAsTool: n8n's tool wrapper returns only the first output, so an agent would never
 // see skipped or failed contacts.
@@ -113,14 +112,9 @@ export class Push implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: sendingOptions(WORDS, [
-{
-						displayName: 'Requests at Once',
-						name: 'concurrency',
-						type: 'number',
-						default: DEFAULT_CONCURRENCY,
-						typeOptions: { minValue: 1, maxValue: 100 },
-						description: 'Requests sent in parallel: one per device for Firebase, one per 2,000 recipients of the same notification for OneSignal',
-					},
+					requestsAtOnce(
+						'Requests sent in parallel: one per device for Firebase, one per 2,000 recipients of the same notification for OneSignal',
+					),
 ]),
 			},
 		],
@@ -137,7 +131,7 @@ export class Push implements INodeType {
 			drafts: () => pushDrafts(this, provider.id as 'fcm' | 'oneSignal'),
 			simulate: this.getNodeParameter('simulate', 0, false) as boolean,
 			...sending,
-			concurrency: Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)),
+			concurrency: requestsAtOnceSetting(options),
 		});
 	}
 }

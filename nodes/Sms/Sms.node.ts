@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle, whenProvider } from '../shared/channel/description';
-import { campaignTracking, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { smsDrafts } from './compose';
 import type { SmsProviderId } from './content';
@@ -12,7 +12,6 @@ import type { SegmentCount } from './segments';
 /** How this channel's shared settings speak. */
 const WORDS: ChannelWords = { noun: 'message', linksIn: 'every link in the message', medium: 'sms', source: 'reminder', utmNote: 'Longer links can cost an extra segment.', same: 'the same text to the same number', already: 'numbers that already got this exact text' };
 
-const DEFAULT_CONCURRENCY = 10;
 
 /** Each item's segment count joins its delivery: what the carrier bills, and why (GSM-7 or UCS-2). */
 function withSegments(outputs: INodeExecutionData[][], counted: Map<number, SegmentCount>): INodeExecutionData[][] {
@@ -107,16 +106,10 @@ export class Sms implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: sendingOptions(WORDS, [
-{
-						displayName: 'Requests at Once',
-						name: 'concurrency',
-						type: 'number',
-						default: DEFAULT_CONCURRENCY,
-						typeOptions: { minValue: 1, maxValue: 100 },
-						description:
-							'Messages sent in parallel (each is one request). Keep it within your account\'s limit; the provider queues what its senders cannot send at once.',
-					},
-{
+					requestsAtOnce(
+						'Messages sent in parallel (each is one request). Keep it within your account\'s limit; the provider queues what its senders cannot send at once.',
+					),
+					{
 						displayName: 'Status Callback URL',
 						name: 'statusCallback',
 						type: 'string',
@@ -151,7 +144,7 @@ export class Sms implements INodeType {
 			drafts: () => smsDrafts(this, ids, counted),
 			simulate: this.getNodeParameter('simulate', 0, false) as boolean,
 			...sendingSettings(options),
-			concurrency: Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)),
+			concurrency: requestsAtOnceSetting(options),
 		});
 		return withSegments(outputs, counted);
 	}

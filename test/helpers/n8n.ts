@@ -407,3 +407,29 @@ export function singleNode(
 		connections: { Input: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } },
 	};
 }
+
+/** What n8n's CredentialsTester builds for a credential's `test` request. */
+function testerNode(credential: ICredentialType): INodeType {
+	return {
+		description: {
+			displayName: 'Credential test',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: 'Runs a credential test request',
+			defaults: { name: 'Credential test' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: credential.name, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: credential.test?.request } }],
+		},
+	} as unknown as INodeType;
+}
+
+/** Runs a credential's `test` request through n8n's helpers, as n8n's credential tester does. */
+export async function testCredential(credential: ICredentialType, data: ICredentialDataDecryptedObject) {
+	return await runWorkflow(singleNode('test.credentialTest', {}, [{}], { credentials: { [credential.name]: { id: '1', name: 'under test' } } }), {
+		nodeTypes: { 'test.credentialTest': testerNode(credential) },
+		credentials: { [credential.name]: data },
+	});
+}

@@ -3,12 +3,11 @@
  * declarative node whose only property routes the test request, executed by n8n-core's
  * RoutingNode with the credential applied (base URL expression, authenticate, signing).
  */
-import type { ICredentialDataDecryptedObject, ICredentialType, INodeType } from 'n8n-workflow';
 
 import { CampaignKitAmazonSesApi } from '../../credentials/CampaignKitAmazonSesApi.credentials';
 import { CampaignKitPostmarkApi } from '../../credentials/CampaignKitPostmarkApi.credentials';
 import { CampaignKitSendGridApi } from '../../credentials/CampaignKitSendGridApi.credentials';
-import { runWorkflow, singleNode } from '../helpers/n8n';
+import { testCredential } from '../helpers/n8n';
 import { PostmarkStandIn } from '../stand-ins/postmark';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { SesStandIn } from '../stand-ins/ses';
@@ -17,31 +16,6 @@ const AWS = { accessKeyId: 'AKIAEXAMPLE7QRSTUVWX', secretAccessKey: 'wJalrXUtnFE
 const sendGrid = new SendGridStandIn('SG.credential-test.key-0123456789');
 const postmark = new PostmarkStandIn('pm-credential-test-token-0123');
 const ses = new SesStandIn(AWS);
-
-/** What n8n's CredentialsTester builds for a credential's `test` request. */
-function testerNode(credential: ICredentialType): INodeType {
-	return {
-		description: {
-			displayName: 'Credential test',
-			name: 'credentialTest',
-			group: ['transform'],
-			version: 1,
-			description: 'Runs a credential test request',
-			defaults: { name: 'Credential test' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: credential.name, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: credential.test?.request } }],
-		},
-	} as unknown as INodeType;
-}
-
-async function testCredential(credential: ICredentialType, data: ICredentialDataDecryptedObject) {
-	return await runWorkflow(singleNode('test.credentialTest', {}, [{}], { credentials: { [credential.name]: { id: '1', name: 'under test' } } }), {
-		nodeTypes: { 'test.credentialTest': testerNode(credential) },
-		credentials: { [credential.name]: data },
-	});
-}
 
 beforeAll(async () => {
 	await Promise.all([sendGrid.start(), postmark.start(), ses.start()]);

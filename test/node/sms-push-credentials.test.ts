@@ -5,13 +5,11 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 
-import type { ICredentialDataDecryptedObject, ICredentialType, INodeType } from 'n8n-workflow';
-
 import { CampaignKitFirebaseApi } from '../../credentials/CampaignKitFirebaseApi.credentials';
 import { CampaignKitOneSignalApi } from '../../credentials/CampaignKitOneSignalApi.credentials';
 import { CampaignKitTelnyxApi } from '../../credentials/CampaignKitTelnyxApi.credentials';
 import { CampaignKitTwilioApi } from '../../credentials/CampaignKitTwilioApi.credentials';
-import { runWorkflow, singleNode } from '../helpers/n8n';
+import { testCredential } from '../helpers/n8n';
 import { FcmStandIn } from '../stand-ins/fcm';
 import { OneSignalStandIn } from '../stand-ins/onesignal';
 import { TelnyxStandIn } from '../stand-ins/telnyx';
@@ -24,31 +22,6 @@ const oneSignal = new OneSignalStandIn({ appId: 'app-0000-1111', apiKey: 'os_v2_
 const legacyOneSignal = new OneSignalStandIn({ appId: 'app-0000-1111', apiKey: 'legacy-rest-api-key-0123456789', legacy: true });
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const fcm = new FcmStandIn({ projectId: 'p-1', clientEmail: 'sa@p-1.iam.gserviceaccount.com', publicKey });
-
-/** What n8n's CredentialsTester builds for a credential's `test` request. */
-function testerNode(credential: ICredentialType): INodeType {
-	return {
-		description: {
-			displayName: 'Credential test',
-			name: 'credentialTest',
-			group: ['transform'],
-			version: 1,
-			description: 'Runs a credential test request',
-			defaults: { name: 'Credential test' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: credential.name, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: credential.test?.request } }],
-		},
-	} as unknown as INodeType;
-}
-
-async function testCredential(credential: ICredentialType, data: ICredentialDataDecryptedObject) {
-	return await runWorkflow(singleNode('test.credentialTest', {}, [{}], { credentials: { [credential.name]: { id: '1', name: 'under test' } } }), {
-		nodeTypes: { 'test.credentialTest': testerNode(credential) },
-		credentials: { [credential.name]: data },
-	});
-}
 
 const servers = [twilio, telnyx, oneSignal, legacyOneSignal, fcm];
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 export const DEFAULT_HISTORY = 100_000;
 export const DEFAULT_MAX_WAIT_SECONDS = 300;
+export const DEFAULT_CONCURRENCY = 10;
 
 export interface ChannelWords {
 	/** What one send is called: "email", "message", "notification". */
@@ -73,6 +74,23 @@ export function sendingOptions(words: ChannelWords, own: INodeProperties[] = [])
 		},
 	];
 	return [...shared, ...own].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** "Requests at Once", for channels that send one request per message (SMS, Push). */
+export function requestsAtOnce(description: string): INodeProperties {
+	return {
+		displayName: 'Requests at Once',
+		name: 'concurrency',
+		type: 'number',
+		default: DEFAULT_CONCURRENCY,
+		typeOptions: { minValue: 1, maxValue: 100 },
+		description,
+	};
+}
+
+/** The Requests at Once setting as a whole number of at least 1. */
+export function requestsAtOnceSetting(options: IDataObject): number {
+	return Math.max(1, Math.floor((options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY));
 }
 
 /** What the shared sending options mean for sendThroughChannel. */
