@@ -45,8 +45,8 @@ export async function executions(workflowId: string): Promise<Array<IDataObject 
 	return page.data as never;
 }
 
-/** Waits until a workflow has `count` finished executions (webhook runs finish after the answer). */
-export async function waitForExecutions(workflowId: string, count: number, timeoutMs = 15_000) {
+/** Waits until a workflow has `count` finished executions (webhook runs finish after the answer; all e2e files share one n8n, so a busy one can take a while). */
+export async function waitForExecutions(workflowId: string, count: number, timeoutMs = 60_000) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const list = (await executions(workflowId)).filter((e) => e.finished || e.status === 'success' || e.status === 'error');
