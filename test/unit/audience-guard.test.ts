@@ -83,6 +83,17 @@ describe('quiet hours', () => {
 		expect(iso(quietHoursEnd(late, 'Europe/Berlin', at('2026-10-25T01:15:00Z')))).toBe('2026-10-25T01:30:00Z');
 	});
 
+	it('a skipped midnight that jumps over both the end and the start of quiet hours', () => {
+		// 00:01–00:00 leaves one free minute a day; America/Santiago skips 00:00–00:59 on 6 Sep 2026,
+		// so from Saturday 00:01 the next free minute is Monday 00:00 (−03:00), not the transition.
+		const oneFreeMinute = quietHours('00:01', '00:00')!;
+		const zone = 'America/Santiago';
+		expect(isQuiet(oneFreeMinute, zone, at('2026-09-06T04:00:00Z'))).toBe(true); // 01:00, just after the jump
+		expect(iso(quietHoursEnd(oneFreeMinute, zone, at('2026-09-05T04:01:00Z')))).toBe('2026-09-07T03:00:00Z');
+		expect(iso(quietHoursEnd(oneFreeMinute, zone, at('2026-09-05T03:59:00Z')))).toBe('2026-09-05T04:00:00Z'); // Fri 23:59 → Sat 00:00
+		expect(iso(quietHoursEnd(oneFreeMinute, zone, at('2026-09-05T04:00:30Z')))).toBe('2026-09-05T04:00:30Z'); // inside the free minute
+	});
+
 	it('windows that wrap midnight, windows that do not, and none', () => {
 		const zone = 'Europe/Berlin'; // CET in January: local = UTC + 1
 		expect(isQuiet(night, zone, at('2026-01-15T19:59:00Z'))).toBe(false); // 20:59
@@ -99,7 +110,7 @@ describe('quiet hours', () => {
 	});
 
 	it('the end is never quiet, and every instant before it is (any zone, any time of 2026)', () => {
-		const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Santiago', 'Pacific/Chatham'];
+		const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Santiago', 'Pacific/Chatham', 'America/Havana', 'America/Asuncion'];
 		fc.assert(
 			fc.property(
 				fc.constantFrom(...zones),
@@ -114,14 +125,13 @@ describe('quiet hours', () => {
 					const t = quietHoursEnd(window, zone, now);
 					expect(t).toBeGreaterThanOrEqual(now);
 					expect(isQuiet(window, zone, t)).toBe(false);
-					expect(t - now).toBeLessThanOrEqual(DAY + 2 * HOUR);
+					// A day plus a DST hour, or two days when a skipped hour also swallows the one free minute.
+					expect(t - now).toBeLessThanOrEqual((start - end + 1440) % 1440 > 60 ? DAY + 2 * HOUR : 2 * DAY + 2 * HOUR);
 					const inside = now + Math.floor(((t - now) * probe) / 1001);
 					if (inside < t) expect(isQuiet(window, zone, inside)).toBe(true);
 				},
 			),
-			// Seeded so CI is repeatable. Seed -1319814094 finds a real fault (open issue 4): a window that
-			// ends at local midnight on a day midnight does not exist (America/Santiago, 2026-09-06).
-			{ numRuns: 3000, seed: 20261122 },
+			{ numRuns: 3000 },
 		);
 	});
 });

@@ -144,7 +144,15 @@ export function wallTimeInstant(zone: string, date: { year: number; month: numbe
  * never quiet (start ≠ end), so callers can iterate with other rules to a fixed point.
  */
 export function quietHoursEnd(quiet: QuietHours, zone: string, ms: number): number {
-	if (!isQuiet(quiet, zone, ms)) return ms;
+	let end = ms;
+	// A skipped hour can jump over the end and the next start at once (00:01–00:00 on a day whose
+	// midnight does not exist): the clock lands in tomorrow's quiet hours, so their end is the answer.
+	for (let hop = 0; hop < 3 && isQuiet(quiet, zone, end); hop++) end = stretchEnd(quiet, zone, end);
+	return end;
+}
+
+/** The end of the quiet stretch containing `ms` (a quiet instant), as the wall clock defines it. */
+function stretchEnd(quiet: QuietHours, zone: string, ms: number): number {
 	const local = new Date(ms + offsetAt(zone, ms) * MINUTE); // wall clock, read with the UTC getters
 	const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
 	// Wrapping windows (21:00–08:00) entered before midnight end on the next local day.
