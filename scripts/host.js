@@ -279,10 +279,45 @@ class N8nClient {
 	}
 }
 
-/** Imports every workflow under templates/ (a template is any JSON file there with nodes). */
+/** The Data Tables the templates use (templates/data-tables.json). */
+function dataTableSpecs(dir = path.join(ROOT, 'templates')) {
+	const file = path.join(dir, 'data-tables.json');
+	return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).tables : [];
+}
+
+/**
+ * Creates the Data Tables the templates use that do not exist yet (by name); existing tables and
+ * their rows are left alone. Returns { name: id } for every table in the spec.
+ */
+async function ensureDataTables(client, specs = dataTableSpecs()) {
+	const ids = {};
+	for (const { name, columns } of specs) {
+		const found = await client.api('GET', `/data-tables?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
+		const existing = found.data.find((table) => table.name === name);
+		if (existing) {
+			ids[name] = existing.id;
+			continue;
+		}
+		try {
+			ids[name] = (await client.api('POST', '/data-tables', { name, columns: columns.map(({ name, type }) => ({ name, type })) })).id;
+		} catch (error) {
+			// Another caller created it in the meantime (tests share one n8n): use that one.
+			if (!/answered 409/.test(error.message)) throw error;
+			const again = await client.api('GET', `/data-tables?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
+			ids[name] = again.data.find((table) => table.name === name).id;
+		}
+	}
+	return ids;
+}
+
+/**
+ * Imports every workflow under templates/ (a template is any JSON file there with nodes), after
+ * creating the Data Tables they read and write.
+ */
 async function importTemplates(client, dir = path.join(ROOT, 'templates')) {
 	dir = dir || path.join(ROOT, 'templates');
 	if (!fs.existsSync(dir)) return [];
+	await ensureDataTables(client, dataTableSpecs(dir));
 	const imported = [];
 	for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 		const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
@@ -294,6 +329,8 @@ async function importTemplates(client, dir = path.join(ROOT, 'templates')) {
 }
 
 module.exports = {
+	dataTableSpecs,
+	ensureDataTables,
 	ROOT,
 	PACKAGE_NAME,
 	hostDir,

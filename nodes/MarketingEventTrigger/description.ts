@@ -9,7 +9,7 @@ const hmac = { show: { authentication: ['hmac'] } };
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Send events here from your site, app or server: one event as JSON, or {"batch": [ … ]} with up to 1,000. The caller gets 202 with how many were accepted and why any were rejected. Valid events come out of Accepted, invalid and repeated ones out of Rejected. To drop events already received in earlier requests, add n8n\'s Remove Duplicates node ("Remove Items Processed in Previous Executions", value {{ $json.eventId }}) after Accepted.',
+			'Send events here from your site, app or server: one event as JSON, or {"batch": [ … ]} with up to 1,000. The caller gets 202 with how many were accepted and why any were rejected. Valid events come out of Accepted, invalid and repeated ones out of Rejected. To store each event once across requests, write Accepted events with a Data Table Upsert (or Postgres insert) keyed by eventId, as the Marketing Events template does.',
 		name: 'notice',
 		type: 'notice',
 		default: '',

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startPostgres, type PostgresCluster } from '../helpers/postgres';
-import { client, connect, createCredential, deploy, PREFIX, respond, webhook } from './n8n';
+import { client, connect, createCredential, deploy, PREFIX, respond, templateTables, webhook } from './n8n';
 
 const PARALLEL = 20;
 const REPETITIONS = 50;
@@ -116,12 +116,13 @@ describe('Audience Guard in a real n8n', () => {
 describe('Audience Guard with the From Input ledger and the guard-ledger template', () => {
 	it('reads sends from a Data Table, caps within and across runs, records what went out', async () => {
 		const api = client();
+		// The table as npm start creates it (templates/data-tables.json); other e2e files may have made it already.
+		const table = { id: (await templateTables()).campaign_kit_send_ledger };
 		const columns = [
 			{ name: 'contactId', type: 'string' },
 			{ name: 'channel', type: 'string' },
 			{ name: 'sentAt', type: 'date' },
 		];
-		const table = (await api.api('POST', '/data-tables', { name: 'campaign_kit_send_ledger', columns })) as IDataObject;
 		const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
 		const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString();
 		await api.api('POST', `/data-tables/${table.id}/rows`, {

@@ -1,9 +1,8 @@
 /**
  * Marketing Event Trigger in a real n8n: single events and batches answered 202 with counts and
- * reasons; invalid and repeated events come out of Rejected; and the documented pattern for
- * de-duplication across requests, n8n's Remove Duplicates node ("Remove Items Processed in
- * Previous Executions", keyed by eventId) right after Accepted: the same event posted twice is
- * stored once.
+ * reasons; invalid and repeated events come out of Rejected; and the template's de-duplication
+ * across requests (a Data Table upsert keyed by eventId): the same event posted twice, or in
+ * overlapping requests, is stored once, and nothing accepted is lost.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,7 +10,7 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { connect, deploy, executions, PREFIX, waitForExecutions, type WorkflowNode } from './n8n';
+import { connect, deploy, executions, PREFIX, tableRows, templateTables, waitForExecutions, type WorkflowNode } from './n8n';
 
 type Execution = Awaited<ReturnType<typeof executions>>[number];
 
@@ -20,23 +19,17 @@ const out = (execution: Execution, node: string, output = 0): IDataObject[] =>
 
 const noOp = (name: string): WorkflowNode => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} });
 
-/** Trigger → Accepted → Remove Duplicates (previous executions, by eventId) → Stored; Rejected → Dead Letters. */
+/** Trigger → Accepted → Stored; Rejected → Dead Letters. */
 async function deployIngest(parameters: IDataObject = {}) {
 	const path = `events-${randomUUID().slice(0, 8)}`;
 	const workflow = await deploy({
 		name: `e2e: marketing events ${path}`,
 		nodes: [
 			{ name: 'Events', type: `${PREFIX}.marketingEventTrigger`, typeVersion: 1, webhookId: randomUUID(), parameters: { path, ...parameters } },
-			{
-				name: 'Remove Duplicates',
-				type: 'n8n-nodes-base.removeDuplicates',
-				typeVersion: 2,
-				parameters: { operation: 'removeItemsSeenInPreviousExecutions', dedupeValue: '={{ $json.eventId }}', options: {} },
-			},
 			noOp('Stored'),
 			noOp('Dead Letters'),
 		],
-		connections: connect(['Events', 'Remove Duplicates', 0], ['Remove Duplicates', 'Stored'], ['Events', 'Dead Letters', 1]),
+		connections: connect(['Events', 'Stored', 0], ['Events', 'Dead Letters', 1]),
 	});
 	return { workflow, path };
 }
@@ -59,8 +52,6 @@ describe('Marketing Event Trigger in a real n8n', () => {
 		try {
 			const single = await workflow.post(path, event('single-1'));
 			expect(single).toEqual({ status: 202, body: { received: 1, accepted: 1, rejected: 0, duplicates: 0, rejections: [] } });
-			// One run at a time: two overlapping runs of Remove Duplicates were seen to fail under load (see issue 6's note).
-			await waitForExecutions(workflow.id, 1);
 
 			const batch = {
 				batch: [
@@ -110,7 +101,8 @@ describe('Marketing Event Trigger in a real n8n', () => {
 		}
 	});
 
-	it('the template: the same event posted twice is stored once (Remove Duplicates after the trigger)', async () => {
+	it('the template: every accepted event stored once, also when requests overlap and repeat', async () => {
+		const tables = await templateTables();
 		const template = JSON.parse(readFileSync(join(__dirname, '../../templates/marketing-events.json'), 'utf8')) as {
 			name: string;
 			nodes: WorkflowNode[];
@@ -122,22 +114,52 @@ describe('Marketing Event Trigger in a real n8n', () => {
 		);
 		const workflow = await deploy({ name: `${template.name} (${route})`, nodes, connections: template.connections });
 		try {
-			const id = `dup-${randomUUID()}`;
-			expect((await workflow.post(route, event(id))).status).toBe(202);
+			const run = `${route}-`;
+			const id = (n: number) => `${run}${n}`;
+			// A purchase, then its retry after the first answer (a retry repeats the event as it was).
+			const purchase = event(id(0), { properties: { value: 12.5 } });
+			expect((await workflow.post(route, purchase)).status).toBe(202);
 			await waitForExecutions(workflow.id, 1);
-			// A retry of the same event, and a batch that repeats it next to a new one.
-			expect((await workflow.post(route, event(id))).body).toMatchObject({ accepted: 1 });
-			await waitForExecutions(workflow.id, 2);
-			expect((await workflow.post(route, { batch: [event(id), event(`${id}-new`)] })).body).toMatchObject({ accepted: 2 });
-			const runs = (await waitForExecutions(workflow.id, 3)).reverse();
-			expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success']);
-			expect(runs.map((r) => out(r, 'Store the event').map((e) => e.eventId))).toEqual([[id], [], [`${id}-new`]]);
-			// Every accepted event entered Remove Duplicates: none vanished before it.
-			expect(runs.map((r) => out(r, 'Marketing Event Trigger').length)).toEqual([1, 1, 2]);
-			// An invalid event reaches the Rejected branch.
-			expect((await workflow.post(route, { batch: [{ event_type: 'page' }] })).body).toMatchObject({ accepted: 0, rejected: 1 });
-			const [last] = await waitForExecutions(workflow.id, 4);
-			expect(out(last, 'Rejected events')).toEqual([expect.objectContaining({ index: 0, field: 'timestamp', reason: 'timestamp is missing' })]);
+			expect((await workflow.post(route, purchase)).body).toMatchObject({ accepted: 1 });
+			// Twelve requests at once, as a busy site sends them: new events, repeats of one another and
+			// of the first, singles and batches, and one invalid event. Overlapping runs of n8n's Remove
+			// Duplicates failed or forgot IDs here (issue 6); each event is now its own row.
+			const requests = [
+				...Array.from({ length: 6 }, (_, n) => event(id(n + 1))),
+				{ batch: [event(id(1)), event(id(7)), event(id(8))] },
+				{ batch: [event(id(7)), event(id(9)), purchase] },
+				event(id(3)),
+				event(id(9)),
+				{ batch: [event(id(10)), { event_id: id(11), event_type: 'page', timestamp: 'soon', user_id: 'u-2' }] },
+				purchase,
+			];
+			const answers = await Promise.all(requests.map((body) => workflow.post(route, body)));
+			expect(answers.map((a) => a.status)).toEqual(Array(12).fill(202));
+			expect(answers.reduce((sum, a) => sum + (a.body as IDataObject & { accepted: number }).accepted, 0)).toBe(16);
+
+			const runs = await waitForExecutions(workflow.id, 14, 120_000);
+			expect(runs).toHaveLength(14);
+			expect(runs.map((r) => r.status)).toEqual(Array(14).fill('success'));
+			// Every accepted event reached the store: 18 accepted in all (with the first two), 11 distinct.
+			expect(runs.reduce((sum, r) => sum + out(r, 'Store the event (once per eventId)').length, 0)).toBe(18);
+
+			const stored = await tableRows(tables.campaign_kit_marketing_events, 'eventId', run);
+			expect(stored.map((row) => row.eventId).sort()).toEqual(Array.from({ length: 11 }, (_, n) => id(n)).sort());
+			expect(stored.find((row) => row.eventId === id(0))).toMatchObject({
+				eventType: 'page',
+				userId: 'u-1',
+				channel: 'Paid Search',
+				source: 'google',
+				medium: 'cpc',
+				campaign: 'brand',
+				value: 12.5,
+			});
+			expect(new Date(stored.find((row) => row.eventId === id(0))!.timestamp as string).toISOString()).toBe('2024-05-01T08:00:00.000Z');
+
+			// The invalid event is kept with its reason.
+			const rejected = await tableRows(tables.campaign_kit_rejected_events, 'eventId', run);
+			expect(rejected).toEqual([expect.objectContaining({ eventId: id(11), field: 'timestamp' })]);
+			expect(rejected[0].reason).toMatch(/not ISO 8601/);
 		} finally {
 			await workflow.stop();
 		}

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IDataObject } from 'n8n-workflow';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { N8nClient } = require('../../scripts/host');
+const { N8nClient, ensureDataTables, dataTableSpecs } = require('../../scripts/host');
 
 export const PREFIX = 'n8n-nodes-campaign-kit';
 
@@ -31,6 +31,24 @@ export function n8nLog(lines = 80): string {
 	const file = process.env.CK_N8N_LOG;
 	if (!file || !existsSync(file)) return '(no n8n log)';
 	return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+/** Creates the templates' Data Tables that are missing (as `npm start` does); returns { name: id }. */
+export async function templateTables(): Promise<Record<string, string>> {
+	return ensureDataTables(client(), dataTableSpecs());
+}
+
+/** Every row of a Data Table whose `column` starts with `prefix` (tests share tables: each uses its own prefix). */
+export async function tableRows(tableId: string, column: string, prefix: string): Promise<IDataObject[]> {
+	const filter = encodeURIComponent(JSON.stringify({ type: 'and', filters: [{ columnName: column, condition: 'like', value: `${prefix}%` }] }));
+	const rows: IDataObject[] = [];
+	let cursor: string | undefined;
+	do {
+		const page = await client().api('GET', `/data-tables/${tableId}/rows?limit=250&filter=${filter}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+		rows.push(...page.data);
+		cursor = page.nextCursor as string | undefined;
+	} while (cursor);
+	return rows;
 }
 
 /** Creates a credential through the public API; returns what a node's `credentials` entry needs. */

@@ -5,8 +5,8 @@
  * An event is valid when it is a JSON object with an eventType (text), a timestamp (ISO 8601 or
  * epoch milliseconds) and a userId or anonymousId; eventId, when given, is text or a number;
  * properties and context, when given, are objects. A repeated eventId within one request is
- * rejected as a duplicate of the first (de-duplication across requests is n8n's Remove Duplicates
- * node right after the trigger). An event without an eventId gets one derived from its content
+ * rejected as a duplicate of the first (across requests, the store keyed by eventId de-duplicates:
+ * see templates/marketing-events.json). An event without an eventId gets one derived from its content
  * (SHA-256 of its canonical JSON), so that the same event sent twice gets the same id.
  */
 import { createHash } from 'node:crypto';
