@@ -318,19 +318,41 @@ async function importTemplates(client, dir = path.join(ROOT, 'templates')) {
 	dir = dir || path.join(ROOT, 'templates');
 	if (!fs.existsSync(dir)) return [];
 	await ensureDataTables(client, dataTableSpecs(dir));
+	const templates = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) }))
+		.filter(({ workflow }) => Array.isArray(workflow.nodes));
+	// Sub-workflows first, so the journeys that call them can point at their new ids.
+	const isSubWorkflow = ({ workflow }) => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.executeWorkflowTrigger');
+	templates.sort((a, b) => Number(isSubWorkflow(b)) - Number(isSubWorkflow(a)));
 	const imported = [];
-	for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-		const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-		if (!Array.isArray(workflow.nodes)) continue;
-		const saved = await client.upsertWorkflow(workflow);
+	for (const { file, workflow } of templates) {
+		const saved = await client.upsertWorkflow(linkSubWorkflows(workflow, imported));
 		imported.push({ file, id: saved.id, name: saved.name });
 	}
 	return imported;
 }
 
+/**
+ * Templates call their sub-workflows by name (an Execute Workflow node whose workflowId carries
+ * `cachedResultName`), since ids exist only after import: point each at the imported id.
+ */
+function linkSubWorkflows(workflow, imported) {
+	const nodes = workflow.nodes.map((node) => {
+		const target = node.type === 'n8n-nodes-base.executeWorkflow' && node.parameters?.workflowId;
+		const match = target && imported.find((t) => t.name === target.cachedResultName);
+		if (!match) return node;
+		return { ...node, parameters: { ...node.parameters, workflowId: { ...target, mode: 'id', value: match.id } } };
+	});
+	return { ...workflow, nodes };
+}
+
 module.exports = {
 	dataTableSpecs,
 	ensureDataTables,
+	linkSubWorkflows,
 	ROOT,
 	PACKAGE_NAME,
 	hostDir,

@@ -10,6 +10,8 @@ import path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const host = require('../../scripts/host');
 
+import { OWNER } from './n8n';
+
 export default async function globalSetup() {
 	const started = Date.now();
 	await host.ensureHost();
@@ -18,7 +20,7 @@ export default async function globalSetup() {
 	const n8n = await host.startN8n({ userFolder });
 	const client = new host.N8nClient(n8n.baseUrl);
 	try {
-		await client.signIn({ email: 'e2e@campaign-kit.local', password: 'E2e-password-1' });
+		await client.signIn(OWNER);
 		await client.createApiKey('e2e');
 	} catch (error) {
 		console.error(n8n.logText());

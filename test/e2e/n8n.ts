@@ -4,14 +4,17 @@
  * log when something fails.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { N8nClient, ensureDataTables, dataTableSpecs } = require('../../scripts/host');
+const { N8nClient, ensureDataTables, dataTableSpecs, linkSubWorkflows } = require('../../scripts/host');
 
 export const PREFIX = 'n8n-nodes-campaign-kit';
+
+/** The owner global-setup creates (the editor's REST API needs a signed-in user). */
+export const OWNER = { email: 'e2e@campaign-kit.local', password: 'E2e-password-1' };
 
 export function client() {
 	const url = process.env.CK_N8N_URL;
@@ -151,3 +154,92 @@ export const connect = (...pairs: Array<[from: string, to: string, fromOutput?: 
 	}
 	return connections;
 };
+
+type Execution = Awaited<ReturnType<typeof executions>>[number];
+
+/** Items a node put out on one of its outputs, in an execution with data. */
+export const outputOf = (execution: Execution, node: string, output = 0, run = 0): IDataObject[] =>
+	(execution.data?.resultData.runData[node]?.[run]?.data?.main[output] ?? []).map((item) => item.json);
+
+/** Every run's items of a node's output (a node inside a loop or fed twice runs more than once). */
+export const allOutputsOf = (execution: Execution, node: string, output = 0): IDataObject[] =>
+	(execution.data?.resultData.runData[node] ?? []).flatMap((run) => (run.data?.main[output] ?? []).map((item) => item.json));
+
+export interface TemplateChanges {
+	/** New values for the template's Settings node (the knobs it offers its users), by name. */
+	settings?: IDataObject;
+	/** Turn Simulate off in every Campaign Kit node that has it (as a user does once accounts are connected). */
+	live?: boolean;
+	/** Credentials to use, by credential type: { campaignKitSendGridApi: { id, name } }. */
+	credentials?: Record<string, { id: string; name: string }>;
+	/** Give webhooks their own path (several tests share one n8n). */
+	webhookPaths?: Record<string, string>;
+	/** Name suffix, so several tests can import the same template. */
+	suffix?: string;
+}
+
+/**
+ * Imports a template from templates/ through the public API, as a user would, with only the
+ * changes a user makes in the editor: values in its Settings node, Simulate off, credentials
+ * chosen, webhook paths. Its Data Tables are created first, and Execute Workflow nodes point at
+ * the sub-workflow templates they name (imported first).
+ */
+export async function importTemplate(file: string, changes: TemplateChanges = {}) {
+	const c = client();
+	await templateTables();
+	const read = (name: string) => JSON.parse(readFileSync(`${__dirname}/../../templates/${name}`, 'utf8')) as { name: string; nodes: WorkflowNode[]; connections: IDataObject; settings?: IDataObject };
+	const template = read(file);
+	const subs: Array<{ id: string; name: string }> = [];
+	for (const node of template.nodes) {
+		const target = node.type === 'n8n-nodes-base.executeWorkflow' ? (node.parameters.workflowId as IDataObject | undefined) : undefined;
+		if (!target?.cachedResultName) continue;
+		const sub = readdirSync(`${__dirname}/../../templates`).find((f) => f.endsWith('.json') && read(f).name === target.cachedResultName);
+		if (!sub) throw new Error(`${file} calls "${target.cachedResultName}", which is not a template`);
+		const saved = await c.upsertWorkflow(read(sub));
+		await c.activate(saved.id); // n8n runs only published sub-workflows from published parents
+		subs.push(saved);
+	}
+	const nodes = template.nodes.map((node) => {
+		let parameters = node.parameters;
+		if (node.name === 'Settings' && changes.settings) {
+			const assignments = ((parameters.assignments as IDataObject).assignments as IDataObject[]).map((a) =>
+				a.name && Object.prototype.hasOwnProperty.call(changes.settings, a.name as string) ? { ...a, value: changes.settings![a.name as string] } : a,
+			);
+			const unknown = Object.keys(changes.settings).filter((name) => !assignments.some((a) => a.name === name));
+			if (unknown.length) throw new Error(`${file}'s Settings node has no ${unknown.join(', ')}`);
+			parameters = { ...parameters, assignments: { assignments } };
+		}
+		if (changes.live && node.type.startsWith(`${PREFIX}.`) && 'simulate' in parameters) parameters = { ...parameters, simulate: false };
+		if (changes.webhookPaths?.[node.name]) parameters = { ...parameters, path: changes.webhookPaths[node.name] };
+		const credentials = node.credentials as Record<string, unknown> | undefined;
+		const chosen = credentials && changes.credentials ? Object.fromEntries(Object.keys(credentials).map((type) => [type, changes.credentials![type] ?? credentials[type]])) : credentials;
+		return { ...node, parameters, ...(chosen ? { credentials: chosen } : {}) };
+	});
+	const name = changes.suffix ? `${template.name} (${changes.suffix})` : template.name;
+	const saved = await c.upsertWorkflow(linkSubWorkflows({ ...template, name, nodes }, subs));
+	return { id: saved.id as string, name, subWorkflows: subs };
+}
+
+/** Signs in as the owner (the editor's REST API takes a session cookie, not an API key). */
+async function editorSession() {
+	const c = new N8nClient(process.env.CK_N8N_URL);
+	await c.signIn(OWNER);
+	return c as { rest(method: string, route: string, body?: unknown): Promise<IDataObject> };
+}
+
+/**
+ * Runs a saved workflow from one of its triggers as the editor's "Execute workflow" button does,
+ * and waits for the execution to finish; returns it with its data.
+ */
+export async function runManually(workflowId: string, trigger: string, timeoutMs = 120_000): Promise<Execution> {
+	const session = await editorSession();
+	const started = await session.rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: trigger } });
+	const executionId = String(started.executionId);
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const execution = (await client().api('GET', `/executions/${executionId}?includeData=true`)) as unknown as Execution;
+		if (execution.finished || ['success', 'error', 'crashed', 'canceled'].includes(execution.status as string)) return execution;
+		if (Date.now() > deadline) throw new Error(`execution ${executionId} did not finish in ${timeoutMs / 1000} s (status ${execution.status})\n${n8nLog()}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
