@@ -170,7 +170,7 @@ export interface TemplateChanges {
 	settings?: IDataObject;
 	/** Turn Simulate off in every Campaign Kit node that has it (as a user does once accounts are connected). */
 	live?: boolean;
-	/** Credentials to use, by credential type: { campaignKitSendGridApi: { id, name } }. */
+	/** Credentials to use, by credential type ({ campaignKitSendGridApi: { id, name } }): every Campaign Kit node that accepts one gets it. */
 	credentials?: Record<string, { id: string; name: string }>;
 	/** Give webhooks their own path (several tests share one n8n). */
 	webhookPaths?: Record<string, string>;
@@ -211,13 +211,28 @@ export async function importTemplate(file: string, changes: TemplateChanges = {}
 		}
 		if (changes.live && node.type.startsWith(`${PREFIX}.`) && 'simulate' in parameters) parameters = { ...parameters, simulate: false };
 		if (changes.webhookPaths?.[node.name]) parameters = { ...parameters, path: changes.webhookPaths[node.name] };
-		const credentials = node.credentials as Record<string, unknown> | undefined;
-		const chosen = credentials && changes.credentials ? Object.fromEntries(Object.keys(credentials).map((type) => [type, changes.credentials![type] ?? credentials[type]])) : credentials;
+		// Templates carry no credentials (n8n refuses to run a node whose credential does not exist,
+		// even in Simulate mode): give each node the chosen ones its type accepts.
+		const accepted = changes.credentials ? credentialTypesOf(node.type).filter((type) => changes.credentials![type]) : [];
+		const chosen = accepted.length ? { ...(node.credentials as IDataObject), ...Object.fromEntries(accepted.map((type) => [type, changes.credentials![type]])) } : node.credentials;
 		return { ...node, parameters, ...(chosen ? { credentials: chosen } : {}) };
 	});
 	const name = changes.suffix ? `${template.name} (${changes.suffix})` : template.name;
 	const saved = await c.upsertWorkflow(linkSubWorkflows({ ...template, name, nodes }, subs));
 	return { id: saved.id as string, name, subWorkflows: subs };
+}
+
+/** The credential types a Campaign Kit node type accepts, read from the built package. */
+function credentialTypesOf(type: string): string[] {
+	if (!type.startsWith(`${PREFIX}.`)) return [];
+	const manifest = JSON.parse(readFileSync(`${__dirname}/../../package.json`, 'utf8')) as { n8n: { nodes: string[] } };
+	for (const file of manifest.n8n.nodes) {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const module = require(`${__dirname}/../../${file}`) as Record<string, new () => { description: { name: string; credentials?: Array<{ name: string }> } }>;
+		const description = new (Object.values(module)[0])().description;
+		if (`${PREFIX}.${description.name}` === type) return (description.credentials ?? []).map((credential) => credential.name);
+	}
+	return [];
 }
 
 /** Signs in as the owner (the editor's REST API takes a session cookie, not an API key). */

@@ -24,6 +24,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { asNodeError } from '../items';
 import { createTransport, type Transport } from '../transport';
 import { contentHash, idempotencyKey } from './keys';
+import { oneAtATime } from './serial';
 import { grantCache } from './session';
 import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderRequest } from './types';
 
@@ -232,11 +233,18 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 	return { api, credentials, headers };
 }
 
+/** n8n's store keeps one record per workflow node: its calls queue on that (serial.ts). */
+const storeKey = (ctx: IExecuteFunctions) => `${ctx.getWorkflow().id}\u0000${ctx.getNode().id}`;
+
 /** Keys this node has sent before, recording the others (n8n's store does both in one call). */
 async function checkHistory(ctx: IExecuteFunctions, keys: string[], historySize: number): Promise<Set<string>> {
 	if (!keys.length) return new Set();
 	try {
-		const { processed } = await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
+		const record = async () => await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
+		// Another n8n process may create the node's record between n8n's read and its insert: read again.
+		const { processed } = await oneAtATime(storeKey(ctx), async () =>
+			await record().catch(async (error: Error) => (/unique|duplicate key/i.test(error.message) ? await record() : await Promise.reject(error))),
+		);
 		return new Set(processed.map(String));
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
@@ -252,7 +260,7 @@ async function checkHistory(ctx: IExecuteFunctions, keys: string[], historySize:
 async function forget(ctx: IExecuteFunctions, keys: string[]): Promise<string | undefined> {
 	if (!keys.length) return undefined;
 	try {
-		await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' });
+		await oneAtATime(storeKey(ctx), async () => await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' }));
 		return undefined;
 	} catch (error) {
 		return `n8n could not take it off this node's send history (${(error as Error).message}), so a re-run skips it: use "Send Again" for it`;
