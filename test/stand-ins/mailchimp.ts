@@ -27,6 +27,8 @@ export interface Member {
 
 const STATUSES = new Set(['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional']);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
+/** Mailchimp refuses addresses it judges fake, such as disposable-mail domains. */
+const FAKE_DOMAINS = /@(mailinator\.com|example\.invalid)$/i;
 
 export const md5 = (email: string) => createHash('md5').update(email.toLowerCase()).digest('hex');
 
@@ -105,7 +107,7 @@ export class MailchimpStandIn extends StandInServer {
 	private check(body: Json, needStatus: boolean): Array<{ field: string; message: string }> {
 		const errors: Array<{ field: string; message: string }> = [];
 		const email = body.email_address;
-		if (typeof email !== 'string' || !EMAIL.test(email)) errors.push({ field: 'email_address', message: `${String(email)} looks fake or invalid, please enter a real email address.` });
+		if (typeof email !== 'string' || !EMAIL.test(email) || FAKE_DOMAINS.test(email)) errors.push({ field: 'email_address', message: `${String(email)} looks fake or invalid, please enter a real email address.` });
 		for (const field of ['status', 'status_if_new']) {
 			if (body[field] !== undefined && !STATUSES.has(String(body[field]))) errors.push({ field, message: 'Schema describes enum, value is not a valid option' });
 		}

@@ -18,7 +18,7 @@ export const KIT_CREDENTIAL = 'campaignKitKitApi';
 /** Kit's documented budget for API-key requests. */
 export const KIT_REQUESTS_PER_WINDOW = 120;
 export const KIT_WINDOW_SECONDS = 60;
-/** Our clock and Kit's differ by the network's delay: a little slack keeps us on the safe side. */
+/** Kit counts arrivals, we count starts, and requests overtake each other on the way: a little slack keeps us inside. */
 const SLACK_MS = 250;
 
 type Json = IDataObject;
@@ -34,7 +34,7 @@ export function kitApi(ctx: IExecuteFunctions): PacedKit {
 	const windowMs = Number(options.windowSeconds ?? KIT_WINDOW_SECONDS) * 1000;
 	const api = createTransport(ctx, { credentialType: KIT_CREDENTIAL, defaultBaseUrl: 'https://api.kit.com', provider: 'Kit', concurrency: 4 });
 	const signal = ctx.getExecutionCancelSignal();
-	const pacer = createPacer(limit, windowMs + (windowMs >= 10_000 ? SLACK_MS : 0), { now: () => Date.now(), sleep: async (ms) => await sleep(ms, signal) });
+	const pacer = createPacer(limit, windowMs + SLACK_MS, { now: () => Date.now(), sleep: async (ms) => await sleep(ms, signal) });
 	return {
 		...api,
 		async request<T>(request: TransportRequest): Promise<TransportResponse<T>> {
