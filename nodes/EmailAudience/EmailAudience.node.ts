@@ -1,13 +1,8 @@
-import type { IExecuteFunctions, INodeCredentialDescription, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { KIT_CREDENTIAL } from './actions/kit';
-import { MAILCHIMP_CREDENTIAL } from './actions/mailchimp';
 import { router } from './actions/router';
-import { SENDGRID_CREDENTIAL } from './actions/sendgrid';
 import { properties } from './description';
-
-const credential = (name: string, resource: string[]): INodeCredentialDescription => ({ name, required: true, displayOptions: { show: { resource } } });
 
 export class EmailAudience implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,9 +18,9 @@ export class EmailAudience implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
-			credential(MAILCHIMP_CREDENTIAL, ['mailchimpMember']),
-			credential(KIT_CREDENTIAL, ['kitSubscriber']),
-			credential(SENDGRID_CREDENTIAL, ['sendgridContact', 'sendgridSuppression']),
+			{ name: 'campaignKitMailchimpApi', required: true, displayOptions: { show: { resource: ['mailchimpMember'] } } },
+			{ name: 'campaignKitKitApi', required: true, displayOptions: { show: { resource: ['kitSubscriber'] } } },
+			{ name: 'campaignKitSendGridApi', required: true, displayOptions: { show: { resource: ['sendgridContact', 'sendgridSuppression'] } } },
 		],
 		properties,
 	};

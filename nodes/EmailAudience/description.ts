@@ -75,7 +75,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'List', value: 'list', action: 'List Mailchimp members', description: 'Read an audience\'s members, page by page' },
 			{ name: 'Remove Tags', value: 'removeTags', action: 'Remove tags from Mailchimp members', description: 'Untag one member per item' },
 			{ name: 'Unsubscribe', value: 'unsubscribe', action: 'Unsubscribe Mailchimp members', description: 'Set one member per item to unsubscribed' },
-			{ name: 'Upsert', value: 'upsert', action: 'Add or update a Mailchimp member', description: 'Add the member, or update them if they are already in the audience' },
+			{ name: 'Create or Update', value: 'upsert', action: 'Add or update a Mailchimp member', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 		],
 		'upsert',
 	),
@@ -83,7 +83,7 @@ export const properties: INodeProperties[] = [
 		'kitSubscriber',
 		[
 			{ name: 'Add to Sequence', value: 'addToSequence', action: 'Add Kit subscribers to a sequence', description: 'Start one subscriber per item on a sequence' },
-			{ name: 'Create or Update', value: 'upsert', action: 'Create or update Kit subscribers', description: 'Add the subscriber, or update their first name and fields' },
+			{ name: 'Create or Update', value: 'upsert', action: 'Create or update Kit subscribers', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 			{ name: 'Tag', value: 'tag', action: 'Tag Kit subscribers', description: 'Tag one subscriber per item' },
 			{ name: 'Unsubscribe', value: 'unsubscribe', action: 'Unsubscribe Kit subscribers', description: 'Unsubscribe one subscriber per item from everything' },
 		],
@@ -93,7 +93,7 @@ export const properties: INodeProperties[] = [
 		'sendgridContact',
 		[
 			{ name: 'Search by Email', value: 'search', action: 'Find SendGrid contacts by email', description: 'Look up one contact per item' },
-			{ name: 'Upsert', value: 'upsert', action: 'Add or update SendGrid contacts', description: 'Add or update all items as contacts (up to 30,000 per request), and wait for SendGrid to finish' },
+			{ name: 'Create or Update', value: 'upsert', action: 'Add or update SendGrid contacts', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 		],
 		'upsert',
 	),

@@ -78,8 +78,9 @@ export class KitStandIn extends StandInServer {
 	}
 
 	private view(subscriber: KitSubscriber, extra: Json = {}): Json {
-		const { tags: _tags, sequences: _sequences, ...rest } = subscriber;
-		return { subscriber: { ...rest, ...extra } };
+		// Kit's subscriber object carries neither tags nor sequences.
+		const { id, first_name, email_address, state, created_at, fields } = subscriber;
+		return { subscriber: { id, first_name, email_address, state, created_at, fields, ...extra } };
 	}
 
 	private upsert(request: RecordedRequest): Reply {
