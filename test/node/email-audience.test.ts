@@ -7,12 +7,14 @@
  * completes, found by email, and suppressed globally or per group; list hygiene from delivery events.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { CampaignKitKitApi } from '../../credentials/CampaignKitKitApi.credentials';
 import { CampaignKitMailchimpApi } from '../../credentials/CampaignKitMailchimpApi.credentials';
 import { runWorkflow, singleNode, testCredential } from '../helpers/n8n';
+import { CONTRACTS_DIR } from '../stand-ins/contracts';
 import { KitStandIn } from '../stand-ins/kit';
 import { MailchimpStandIn } from '../stand-ins/mailchimp';
 import { SendGridMarketingStandIn } from '../stand-ins/sendgrid-marketing';
@@ -230,6 +232,22 @@ describe('SendGrid Marketing contacts and suppressions', () => {
 		]);
 		expect(sendgrid.contractChecked ? sendgrid.contractErrors : []).toEqual([]);
 		expect(sendgrid.contacts.get('person2@example.com')).toMatchObject({ first_name: 'P2', list_ids: [listId] });
+	});
+
+	it('sends at most 30,000 contacts per upsert: 30,001 items go up in 2 jobs, every body within SendGrid’s contract', async () => {
+		if (!sendgrid.contractChecked) console.warn('../shared/contracts is absent: SendGrid bodies are checked against the documented rules only');
+		expect(sendgrid.contractChecked).toBe(existsSync(CONTRACTS_DIR));
+		const many = Array.from({ length: 30_001 }, (_, i) => ({ email: `c${i}@example.com` }));
+		const result = await sg({ resource: 'sendgridContact', operation: 'upsert', jobOptions: { pollSeconds: 0.05 } }, many);
+		expect(result.error).toBeUndefined();
+		const puts = sendgrid.requestsTo('/v3/marketing/contacts', 'PUT');
+		expect(puts.map((r) => (r.body as { contacts: unknown[] }).contacts.length)).toEqual([30_000, 1]);
+		const out = result.output('Node');
+		expect(out).toHaveLength(30_001);
+		expect(pairs(out)).toEqual(many.map((_, i) => i));
+		expect(new Set(json(out).map((o) => (o.job as IDataObject).jobId)).size).toBe(2);
+		expect(sendgrid.contacts.size).toBe(30_001);
+		expect(sendgrid.contractErrors).toEqual([]);
 	});
 
 	it('finds contacts by email, and says so when one is not there', async () => {

@@ -121,14 +121,18 @@ export function listHygiene(
 		const t = Date.parse(event.timestamp ?? '');
 		return Number.isNaN(t) ? -Infinity : t;
 	});
-	order.sort((a, b) => time[a] - time[b] || a - b);
+	// Stored events usually come in time order already: sort only when they do not.
+	if (time.some((t, i) => i > 0 && t < time[i - 1])) order.sort((a, b) => time[a] - time[b] || a - b);
+	// Many events share an address: check each distinct recipient once.
+	const checkedOnce = new Map<unknown, ReturnType<typeof check>>();
 	for (const i of order) {
 		const event = events[i];
 		if (event.channel !== undefined && event.channel !== 'email') {
 			rejected.push({ item: i, reason: `is a ${String(event.channel)} event, not an email event` });
 			continue;
 		}
-		const checked = check(event.recipient);
+		let checked = checkedOnce.get(event.recipient);
+		if (!checked) checkedOnce.set(event.recipient, (checked = check(event.recipient)));
 		if (!checked.ok) {
 			rejected.push({ item: i, reason: `recipient: ${checked.reason}` });
 			continue;
