@@ -4,6 +4,8 @@
  * (500 + 500 + 200) with one answer per member, a SendGrid contacts upsert whose import job is
  * checked until it completes, and a Kit tag inside the key's budget.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { KitStandIn } from '../stand-ins/kit';
 import { md5, MailchimpStandIn } from '../stand-ins/mailchimp';
 import { SendGridMarketingStandIn } from '../stand-ins/sendgrid-marketing';
@@ -26,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => await Promise.all([mailchimp.stop(), kit.stop(), sendgrid.stop()]));
 
 /** Webhook → Split Out (body.people) → Email Audience → Respond. */
-async function audienceWorkflow(name: string, credentials: Record<string, { id: string; name: string }>, parameters: Record<string, unknown>) {
+async function audienceWorkflow(name: string, credentials: Record<string, { id: string; name: string }>, parameters: IDataObject) {
 	const path = `email-audience-${name}-${Date.now()}`;
 	const workflow = await deploy({
 		name: `e2e: Email Audience ${name}`,
