@@ -167,6 +167,21 @@ describe('Mailchimp members', () => {
 		expect(mailchimp.peakConnections).toBeGreaterThan(1);
 		expect(mailchimp.peakConnections).toBeLessThanOrEqual(10);
 	});
+	it('Mailchimp’s 429 for too many connections (no rate headers) is waited out and every member still arrives', async () => {
+		const strict = new MailchimpStandIn(MC_KEY, 2);
+		await strict.start();
+		try {
+			strict.addList(LIST);
+			strict.latencyMs = 50;
+			const result = await run('campaignKitMailchimpApi', { apiKey: MC_KEY, baseUrl: `${strict.url}/3.0` }, { resource: 'mailchimpMember', listId: LIST, operation: 'upsert', statusIfNew: 'subscribed' }, people(6));
+			expect(result.error).toBeUndefined();
+			expect(strict.throttled).toBeGreaterThan(0);
+			expect(strict.lists.get(LIST)?.size).toBe(6);
+			expect(strict.requests.filter((r) => r.method === 'PUT').length).toBe(6 + strict.throttled);
+		} finally {
+			await strict.stop();
+		}
+	});
 });
 
 describe('Kit subscribers', () => {
