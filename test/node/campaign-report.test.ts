@@ -112,7 +112,7 @@ describe('Campaign Report node (in-process n8n)', () => {
 		expect(campaign.pacing).toMatchObject({ budget: 100, spendToDate: 100, dailyBudget: 50 });
 	});
 
-	it('Meta Ads insights (daily, simplified) and Delivery Events, merged into one report', async () => {
+	it('Meta Ads insights (daily, simplified) and Delivery Events, each with its preset', async () => {
 		const meta = [
 			{ campaignId: '9', campaignName: 'Spring', dateStart: '2026-03-01', dateStop: '2026-03-01', impressions: 5000, clicks: 50, spend: 25, purchases: 2, purchaseValue: 60, roas: 2.4 },
 		];
@@ -144,6 +144,19 @@ describe('Campaign Report node (in-process n8n)', () => {
 		expect(email.kpis.roas).toBeNull();
 		expect(email.notes).toEqual(['spend are 0, so ROAS, ROI are empty (division by zero)']);
 		expect(report.dataQuality.missingColumns.map((m) => m.column)).toEqual(['date', 'campaign']);
+		// Credits of two models side by side would double every conversion: refused, with the fix.
+		const twoModels = await run({ source: 'attribution', output: 'report', budgets: {} }, [...credits, { ...credits[0], model: 'linear' }]);
+		expect(twoModels.error?.message).toBe('Campaign Report: the Attribution credits hold 2 models (markov, linear), which would count every conversion 2 times');
+	});
+
+	it('As Of without an offset is read in the report time zone; a bad one is an error naming the fix', async () => {
+		// 23:30 on 31 March in Berlin is 21:30 UTC: still March there, so "This Month" is March.
+		const march = (await run({ output: 'report', options: { asOf: '2026-03-31T23:30:00', timeZone: 'Europe/Berlin' } })).output('Node');
+		expect(march[0].json.period).toMatchObject({ start: '2026-03-01', end: '2026-03-31', inProgress: false, asOf: '2026-03-31T21:30:00.000Z' });
+		const bad = await run({ output: 'report', options: { asOf: 'next Tuesday', timeZone: 'Europe/Berlin' } });
+		expect(bad.error?.message).toBe('Campaign Report: As Of "next Tuesday" is not a date');
+		const zone = await run({ output: 'report', options: { timeZone: 'Mars/Olympus' } });
+		expect(zone.error?.description).toBe('Use an IANA name such as Europe/Berlin or America/New_York.');
 	});
 
 	it('a wrong setting stops the run naming the fix, or becomes one error item paired with all items', async () => {

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 import { asNodeError, errorItem } from '../../shared/items';
 import { SOURCE_FIELDS, type Source } from '../description';
@@ -23,13 +23,14 @@ function settingsFrom(ctx: IExecuteFunctions): ReportSettings {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const period = ctx.getNodeParameter('period', 0) as ReportSettings['period'];
 	const budgets = ((ctx.getNodeParameter('budgets', 0, {}) as IDataObject).budget as IDataObject[] | undefined) ?? [];
-	const asOfText = String(options.asOf ?? '').trim();
-	const asOf = asOfText ? Date.parse(asOfText) : Date.now();
-	if (Number.isNaN(asOf)) throw new ReportSettingError(`As Of "${asOfText}" is not a date`, 'Pick a date and time, or leave As Of empty for now.');
 	const timeZone = String(options.timeZone ?? '').trim() || ctx.getTimezone();
 	if (!IANAZone.isValidZone(timeZone)) {
 		throw new ReportSettingError(`the time zone "${timeZone}" is not known`, 'Use an IANA name such as Europe/Berlin or America/New_York.');
 	}
+	// A date and time without an offset is read in the report's time zone, as the marketer means it.
+	const asOfText = String(options.asOf ?? '').trim();
+	const asOf = asOfText ? DateTime.fromISO(asOfText, { zone: timeZone }).toMillis() : Date.now();
+	if (Number.isNaN(asOf)) throw new ReportSettingError(`As Of "${asOfText}" is not a date`, 'Pick a date and time, or leave As Of empty for now.');
 	const positive = (v: unknown, fallback: number) => (v === undefined || v === null || v === '' ? fallback : Number(v));
 	const threshold = (v: unknown, fallback: number, scale = 1) => {
 		const x = positive(v, fallback);
@@ -65,6 +66,18 @@ function settingsFrom(ctx: IExecuteFunctions): ReportSettings {
 	};
 }
 
+/** Attribution credits of several models would count each conversion once per model. */
+function oneModel(items: INodeExecutionData[]) {
+	const models = new Set<unknown>();
+	for (const item of items) if (item.json.model !== undefined) models.add(item.json.model);
+	if (models.size > 1) {
+		throw new ReportSettingError(
+			`the Attribution credits hold ${models.size} models (${[...models].join(', ')}), which would count every conversion ${models.size} times`,
+			'Pick one model in the Attribution node, or keep one with a Filter node (model is equal to …) before this node.',
+		);
+	}
+}
+
 /** A one-line summary for an email subject: "Campaign report 1–10 Mar: spend 2,690.80 (+12.3%), ROAS 3.21, 3 alerts". */
 function subjectOf(report: Report, currency: string): string {
 	const t = report.rows[0];
@@ -90,6 +103,7 @@ export async function reportItems(ctx: IExecuteFunctions): Promise<INodeExecutio
 	let report: Report;
 	try {
 		const settings = settingsFrom(ctx);
+		if (ctx.getNodeParameter('source', 0) === 'attribution') oneModel(items);
 		report = buildReport(
 			items.map((item) => item.json),
 			settings,
