@@ -6,6 +6,8 @@ Written from the definitions in nodes/CampaignReport/engine/README.md, never fro
 - sums with plain Python loops over the rows, per window (datetime.date arithmetic for the periods);
 - KPIs as ratios of sums, None on a zero denominator;
 - pacing: projected = spend / elapsed * period days;
+- pacing: elapsed = 9 days + the 13 hours of 10 March gone at the as-of moment;
+- anomalies and the forecast on complete days only (to 9 March);
 - anomaly bands: numpy.median, MAD scaled by 1.4826 (scaled mean absolute deviation when 0),
   weekday factors from the 56 days before when there are 56 days of history;
 - forecast: numpy.polyfit (degree 1) and scipy.stats.t.ppf for the prediction interval of the sum.
@@ -138,8 +140,11 @@ for name, select in SELECTORS.items():
                     'lastYearKpis': kpis(ly)}
 
 # Pacing: Brand has 130 a day on its rows (31 days), Meta Ads 2,000 for the month from the settings.
+# The report is made at 13:00 on 10 March (Berlin), with rows for that day already in: 9 days and
+# 13 hours of the month are gone, and 10 March is not a complete day yet.
 PERIOD_DAYS = 31
-ELAPSED = 10
+ELAPSED = 9 + 13 / 24
+LAST_COMPLETE = D(2026, 3, 9)
 pacing = {}
 for name, budget in [('Google Ads / Brand', 130 * 31), ('Google Ads', 130 * 31), ('Meta Ads', 2000), ('total', 130 * 31 + 2000)]:
     spend = groups[name]['metrics']['spend']
@@ -193,7 +198,7 @@ anomalies = []
 for name in ['total', 'Google Ads', 'Meta Ads']:
     for metric in ['spend', 'conversions', 'revenue']:
         s = daily(SELECTORS[name], metric)
-        for d in range((PERIOD_START - FIRST_DAY).days, (TO_DATE_END - FIRST_DAY).days + 1):
+        for d in range((PERIOD_START - FIRST_DAY).days, (LAST_COMPLETE - FIRST_DAY).days + 1):
             low, high, seasonal = band(s, d)
             if s[d] < low or s[d] > high:
                 anomalies.append({'series': name, 'metric': metric, 'date': (FIRST_DAY + dt.timedelta(days=d)).isoformat(),
@@ -217,7 +222,7 @@ forecasts = {}
 for name in ['total', 'Google Ads', 'Meta Ads']:
     forecasts[name] = {}
     for metric in ['spend', 'conversions', 'revenue']:
-        s = daily(SELECTORS[name], metric)[-28:]
+        s = daily(SELECTORS[name], metric)[:(LAST_COMPLETE - FIRST_DAY).days + 1][-28:]
         forecasts[name][metric] = {str(h): forecast(s, h) for h in (7, 30)}
 
 out = {

@@ -78,8 +78,10 @@ function rowFor(name: string): ReportRow {
 }
 
 describe('Campaign Report against the Python reference', () => {
-	test('periods: this month as of 10 March (Berlin), the previous month’s first 10 days, last year', () => {
-		expect(report.period).toMatchObject({ start: '2026-03-01', end: '2026-03-31', toDate: '2026-03-10', days: 31, daysElapsed: 10, inProgress: true });
+	test('periods: this month as of 10 March 13:00 (Berlin), the previous month’s first 10 days, last year', () => {
+		expect(report.period).toMatchObject({ start: '2026-03-01', end: '2026-03-31', toDate: '2026-03-10', days: 31, inProgress: true });
+		// 13:00 in Berlin on 10 March, with rows for 10 March: 9 days and 13 hours are gone.
+		near(report.period!.daysElapsed, 9 + 13 / 24);
 		expect(report.previous).toEqual({ start: '2026-02-01', end: '2026-02-10', hasData: true });
 		expect(report.lastYear).toEqual({ start: '2025-03-01', end: '2025-03-10', hasData: true });
 	});
@@ -282,6 +284,23 @@ describe('Campaign Report by hand', () => {
 		expect(p).toMatchObject({ budget: 120, spendToDate: 150, status: 'overspent', overspend: true, projectedSpend: 150 });
 		const daily = r.alerts.find((a) => a.type === 'dailyOverspend')!;
 		expect(daily.days).toEqual([{ date: '2026-03-01', spend: 100, dailyBudget: 60 }]); // 100 > 72; 50 is not
+	});
+
+	test('the as-of day is not over: not judged as an anomaly, and only its part gone counts for pacing', () => {
+		// 30 days of 100 in February, then 30 by 08:00 UTC on 1 March (a third of a normal day).
+		const rows = [
+			...Array.from({ length: 28 }, (_, d) => ({ date: `2026-02-${String(d + 1).padStart(2, '0')}`, channel: 'A', spend: 100 })),
+			{ date: '2026-03-01', channel: 'A', spend: 30 },
+		];
+		const at = (asOf: string) =>
+			buildReport(rows, settings({ timeZone: 'UTC', asOf: Date.parse(asOf), period: 'thisMonth', budgets: [{ amount: 3100, per: 'period' }], forecast: null }));
+		const morning = at('2026-03-01T08:00:00Z');
+		expect(morning.alerts.filter((a) => a.type === 'anomaly')).toHaveLength(0);
+		near(morning.rows[0].pacing!.projectedSpend, (30 / (8 / 24)) * 31); // 30 in a third of a day → 90 a day
+		const nextDay = at('2026-03-02T08:00:00Z');
+		const flagged = nextDay.alerts.filter((a) => a.type === 'anomaly');
+		expect(flagged.map((a) => `${a.level}:${a.date}:${a.value}`)).toEqual(['total:2026-03-01:30', 'channel:2026-03-01:30']);
+		near(nextDay.rows[0].pacing!.projectedSpend, 30 * 31); // 1 March is over; nothing on 2 March yet
 	});
 
 	test('every KPI has a label and a direction', () => {

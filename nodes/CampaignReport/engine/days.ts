@@ -25,10 +25,15 @@ export function dayOfIso(text: string): number {
 /** 0 = Monday … 6 = Sunday (1970-01-01, day 0, was a Thursday). */
 export const weekday = (day: number): number => (((day + 3) % 7) + 7) % 7;
 
+/** The day number of an instant in a time zone with the part of the day gone as a fraction (12:00 is x.5). */
+export function localDayTime(ms: number, zone: string): number {
+	const local = DateTime.fromMillis(ms, { zone });
+	return (ms + local.offset * 60_000) / DAY_MS;
+}
+
 /** The calendar day of an instant in a time zone. */
 export function dayOfMillis(ms: number, zone: string): number {
-	const local = DateTime.fromMillis(ms, { zone });
-	return Math.floor((ms + local.offset * 60_000) / DAY_MS);
+	return Math.floor(localDayTime(ms, zone));
 }
 
 /**

@@ -212,7 +212,7 @@ export function toHtml(report: Report, options: HtmlOptions = {}): string {
 	const channels = report.rows.filter((r) => r.level === 'channel');
 	const p = report.period;
 	const subtitle = p
-		? `${p.start} to ${p.end}${p.inProgress ? ` (to date: ${p.toDate}, day ${p.daysElapsed} of ${p.days})` : ''}${report.previous?.hasData ? ` &middot; compared with ${report.previous.start} to ${report.previous.end}` : ''}`
+		? `${p.start} to ${p.end}${p.inProgress ? ` (to date: ${p.toDate}, day ${Math.ceil(p.daysElapsed)} of ${p.days})` : ''}${report.previous?.hasData ? ` &middot; compared with ${report.previous.start} to ${report.previous.end}` : ''}`
 		: 'All rows (no dates in the data)';
 	const parts: string[] = [];
 	parts.push(`<div style="${FONT}font-size:22px;font-weight:bold;color:${COLORS.text};">${escape(report.title)}</div>

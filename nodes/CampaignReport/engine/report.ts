@@ -9,7 +9,7 @@
  * Campaigns keep only those sums and their daily spend to date, so thousands of campaigns cost little.
  */
 import { robustBand } from './anomalies';
-import { DAY_MS, dayOfMillis, dayReader, isoDay, reportPeriods, weekday, type DayRange } from './days';
+import { DAY_MS, dayReader, isoDay, localDayTime, reportPeriods, weekday, type DayRange } from './days';
 import { trendForecast } from './forecast';
 import { change, computeKpis, kpisFor, M, METRIC_INDEX, METRICS, type KpiDefinition, type Metric, type Sums } from './kpis';
 import type { Alert, Budget, Column, DailyPoint, DataQuality, Pacing, PeriodSide, Report, ReportRow, ReportSettings } from './types';
@@ -191,7 +191,8 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 
 	// Undated when no date column is mapped or no row has a date: one period, the rows as they are.
 	const dated = read.date !== undefined && (presentCount.date ?? 0) > 0;
-	const asOfDay = dayOfMillis(settings.asOf, settings.timeZone);
+	const asOfTime = localDayTime(settings.asOf, settings.timeZone);
+	const asOfDay = Math.floor(asOfTime);
 	let custom: DayRange | undefined;
 	if (settings.period === 'custom') {
 		const start = dayOfIsoSetting(settings.customStart, 'Start Date');
@@ -350,7 +351,16 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 	const metrics = METRICS.filter((m) => present.has(m));
 	const kpis = kpisFor(present);
 	const periodDays = periods ? periods.period.end - periods.period.start + 1 : 1;
-	const elapsed = periods ? (lastDataDay >= periods.toDate.start ? lastDataDay - periods.toDate.start + 1 : toDateDays) : 1;
+	// Days elapsed, through the last day with data. When that is the as-of day itself, which is not
+	// over yet, only its part gone counts (at 08:00 a third of today's spend is in, not all of it).
+	const dayGone = asOfTime - asOfDay;
+	const elapsed = !periods
+		? 1
+		: lastDataDay < periods.toDate.start
+			? toDateDays
+			: lastDataDay - periods.toDate.start + (lastDataDay === asOfDay && dayGone > 0 ? dayGone : 1);
+	/** The last complete day with data: anomalies and the trend look at complete days only. */
+	const lastCompleteDay = Math.min(lastDataDay, asOfDay - 1);
 	const inProgress = periods ? periods.inProgress && periods.toDate.end < periods.period.end : false;
 
 	// Sums per level and window.
@@ -551,13 +561,13 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 		...channelOrder.map(({ c }) => ({ row: reportRows[channelRow[c]], grids: [channels[c].grid], first: channels[c].firstDay })),
 	];
 	const weekdayOf = (i: number) => weekday(gridStart + i);
-	if (periods && settings.anomalies && lastDataDay >= periods.toDate.start) {
+	if (periods && settings.anomalies && lastCompleteDay >= periods.toDate.start) {
 		for (const t of targets) {
 			if (!Number.isFinite(t.first)) continue;
 			for (const metric of settings.anomalies.metrics) {
 				if (!present.has(metric)) continue;
 				const s = series(t.grids, METRIC_INDEX[metric]);
-				for (let day = periods.toDate.start; day <= lastDataDay; day++) {
+				for (let day = periods.toDate.start; day <= lastCompleteDay; day++) {
 					const band = robustBand(s, day - gridStart, t.first - gridStart, weekdayOf, settings.anomalies);
 					if (!band) continue;
 					const value = s[day - gridStart];
@@ -580,20 +590,20 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 			}
 		}
 	}
-	if (periods && settings.forecast && Number.isFinite(lastDataDay)) {
+	if (periods && settings.forecast && Number.isFinite(lastCompleteDay)) {
 		const f = settings.forecast;
 		for (const t of targets) {
 			if (!Number.isFinite(t.first)) continue;
-			const from = Math.max(t.first, lastDataDay - f.window + 1);
+			const from = Math.max(t.first, lastCompleteDay - f.window + 1);
 			const out: NonNullable<ReportRow['forecast']> = {};
 			for (const metric of f.metrics) {
 				if (!present.has(metric)) continue;
-				const s = series(t.grids, METRIC_INDEX[metric]).subarray(from - gridStart, lastDataDay - gridStart + 1);
+				const s = series(t.grids, METRIC_INDEX[metric]).subarray(Math.max(0, from - gridStart), lastCompleteDay - gridStart + 1);
 				const list = f.horizons.map((h) => trendForecast(s, h, f.level)).filter((x) => x !== null);
 				if (list.length) out[metric] = list;
 			}
 			if (Object.keys(out).length) t.row.forecast = out;
-			else t.row.notes.push(`No forecast: fewer than 3 days of data before ${isoDay(lastDataDay)}`);
+			else t.row.notes.push(`No forecast: fewer than 3 complete days of data up to ${isoDay(lastCompleteDay)}`);
 		}
 	}
 	alerts.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
