@@ -226,7 +226,7 @@ export function toHtml(report: Report, options: HtmlOptions = {}): string {
 	const main: Metric | undefined = report.metrics.includes('spend') ? 'spend' : report.metrics.includes('sent') ? 'sent' : report.metrics[0];
 	if (main && report.daily.length > 1) parts.push(trendChart(`${label(main)} per day`, main, report, f));
 	if (main && channels.length > 0) {
-		parts.push(barChart(`${label(main)} by channel`, channels.map((c) => ({ label: c.channel ?? '', value: c.metrics[main] ?? 0, text: f(main, c.metrics[main] ?? 0) }))));
+		parts.push(barChart(`${label(main)} by channel`, channels.filter((c) => (c.metrics[main] ?? 0) > 0).map((c) => ({ label: c.channel ?? '', value: c.metrics[main] ?? 0, text: f(main, c.metrics[main] ?? 0) }))));
 	}
 	const paced = [total, ...channels].filter((r) => r?.pacing);
 	if (paced.length) {
