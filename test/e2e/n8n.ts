@@ -172,6 +172,12 @@ export interface TemplateChanges {
 	live?: boolean;
 	/** Credentials to use, by credential type: { campaignKitSendGridApi: { id, name } }. */
 	credentials?: Record<string, { id: string; name: string }>;
+	/**
+	 * Credentials to pick in nodes that ship without one, by node name: { 'Update bids': { campaignKitAmazonAdsApi: { id, name } } }.
+	 * Templates ship without credential references where n8n 2.40.7 refuses a reference with no id
+	 * ("uses invalid credential") even for nodes the run never reaches.
+	 */
+	nodeCredentials?: Record<string, Record<string, { id: string; name: string }>>;
 	/** Give webhooks their own path (several tests share one n8n). */
 	webhookPaths?: Record<string, string>;
 	/** Name suffix, so several tests can import the same template. */
@@ -212,9 +218,12 @@ export async function importTemplate(file: string, changes: TemplateChanges = {}
 		if (changes.live && node.type.startsWith(`${PREFIX}.`) && 'simulate' in parameters) parameters = { ...parameters, simulate: false };
 		if (changes.webhookPaths?.[node.name]) parameters = { ...parameters, path: changes.webhookPaths[node.name] };
 		const credentials = node.credentials as Record<string, unknown> | undefined;
-		const chosen = credentials && changes.credentials ? Object.fromEntries(Object.keys(credentials).map((type) => [type, changes.credentials![type] ?? credentials[type]])) : credentials;
+		let chosen = credentials && changes.credentials ? Object.fromEntries(Object.keys(credentials).map((type) => [type, changes.credentials![type] ?? credentials[type]])) : credentials;
+		if (changes.nodeCredentials?.[node.name]) chosen = { ...chosen, ...changes.nodeCredentials[node.name] };
 		return { ...node, parameters, ...(chosen ? { credentials: chosen } : {}) };
 	});
+	const strangers = Object.keys(changes.nodeCredentials ?? {}).filter((name) => !template.nodes.some((node) => node.name === name));
+	if (strangers.length) throw new Error(`${file} has no node named ${strangers.join(', ')}`);
 	const name = changes.suffix ? `${template.name} (${changes.suffix})` : template.name;
 	const saved = await c.upsertWorkflow(linkSubWorkflows({ ...template, name, nodes }, subs));
 	return { id: saved.id as string, name, subWorkflows: subs };
