@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 
 import { SendGridStandIn } from '../stand-ins/sendgrid';
-import { client, createCredential, importTemplate, n8nLog, outputOf, runManually, templateTables } from './n8n';
+import { client, createCredential, executions, importTemplate, n8nLog, outputOf, runManually, templateTables } from './n8n';
 
 const SENDGRID_KEY = 'SG.template-ab.Z9x8C7v6B5n4M3l2K1j0H9g8';
 const FILE = 'ab-subject-test.json';
@@ -68,13 +68,14 @@ describe('template: A/B subject-line test with winner send, in a real n8n', () =
 			subjectA: 'Spring is here',
 			subjectB: '20 new pieces for spring',
 			audienceTag: tag,
-			waitAmount: 20,
+			// Over 65 s, n8n parks the execution in its database and resumes it later, as it does with the default 4 hours.
+			waitAmount: 70,
 			waitUnit: 'seconds',
 			minimumPerSubject: 50,
 			fromEmail: 'news@brand.example',
 		};
 		const template = await importTemplate(FILE, { settings, live: true, nodeCredentials: Object.fromEntries(EMAIL_NODES.map((node) => [node, credential])), suffix: `live ${stamp}` });
-		const run = runManually(template.id, TRIGGER, 180_000);
+		const run = runManually(template.id, TRIGGER, 240_000);
 
 		// The test sends reach SendGrid; while the template waits, opens come in as the delivery-events template stores them.
 		const sent = await until('the test sends', () => (sendGrid.delivered.length >= a.length + b.length ? [...sendGrid.delivered] : undefined));
@@ -93,6 +94,14 @@ describe('template: A/B subject-line test with winner send, in a real n8n', () =
 			{ ...open(a[4].email), timestamp: new Date(Date.now() - 3_600_000).toISOString() }, // before the test: not counted
 		];
 		await client().api('POST', `/data-tables/${tables.campaign_kit_delivery_events}/rows`, { data: events });
+		// Meanwhile the execution is parked in n8n's database (status "waiting"), not held in memory.
+		const deadline = Date.now() + 15_000;
+		let status = '';
+		while (status !== 'waiting' && Date.now() < deadline) {
+			status = String((await executions(template.id))[0]?.status ?? '');
+			if (status !== 'waiting') await new Promise((resolve) => setTimeout(resolve, 300));
+		}
+		expect(status).toBe('waiting');
 
 		const execution = await run;
 		if (execution.status !== 'success') console.error(JSON.stringify(execution.data?.resultData, null, 1).slice(0, 4000), n8nLog());
@@ -128,7 +137,7 @@ describe('template: A/B subject-line test with winner send, in a real n8n', () =
 		// The links carry the arm as utm_content, so the winner's visits show up under it.
 		const restMail = sendGrid.delivered.find((email) => email.to === rest[0].email)!;
 		expect(restMail.html).toContain(`utm_campaign=${experiment}&utm_content=B`);
-	});
+	}, 300_000);
 
 	it('as shipped (Simulate, wait shortened): simulates every email and, with no opens, sends the control subject A to the rest', async () => {
 		const template = await importTemplate(FILE, { settings: { waitAmount: 1, waitUnit: 'seconds' }, suffix: `simulate ${Date.now()}` });
