@@ -186,7 +186,7 @@ export function checkPost(platform: Platform, post: PostContent): Checked {
 	// Fixes apply in order (hashtags before length, so the shortening measures the final text).
 	let adapted: { post: PostContent; changes: string[] } | undefined = { post, changes: [] };
 	for (const finding of problems) {
-		const fixed = adapted && finding.fix ? finding.fix(adapted.post) : undefined;
+		const fixed: { post: PostContent; changes: string[] } | undefined = adapted && finding.fix ? finding.fix(adapted.post) : undefined;
 		adapted = fixed && adapted ? { post: fixed.post, changes: [...adapted.changes, ...fixed.changes] } : undefined;
 		if (!adapted) break;
 	}
