@@ -68,8 +68,18 @@ export const findMentions = (text: string): Span[] => spansOf(MENTION, text, fin
 
 /** Characters as people count them: Unicode code points. */
 export const codePoints = (text: string): number => {
-	let n = 0;
-	for (const _ of text) n++;
+	// UTF-16 length minus the second half of every surrogate pair.
+	let n = text.length;
+	for (let i = 0; i < text.length - 1; i++) {
+		const c = text.charCodeAt(i);
+		if (c >= 0xd800 && c <= 0xdbff) {
+			const d = text.charCodeAt(i + 1);
+			if (d >= 0xdc00 && d <= 0xdfff) {
+				n--;
+				i++;
+			}
+		}
+	}
 	return n;
 };
 

@@ -38,8 +38,10 @@ export interface PostRecord {
 	[more: string]: unknown;
 }
 
-export function published(platform: Platform, id: string, url: string | null, more: Record<string, unknown> = {}): MessageResult {
-	return { ok: true, messageId: id, output: { post: { platform, id, url, ...more } satisfies PostRecord } };
+/** A post the platform took: the item's `post`, with what an adapted version changed. */
+export function published(content: SocialContent, id: string, url: string | null, more: Record<string, unknown> = {}): MessageResult {
+	const adapted = content.changes ? { adapted: { changes: content.changes } } : {};
+	return { ok: true, messageId: id, output: { post: { platform: content.platform, id, url, ...more, ...adapted } satisfies PostRecord } };
 }
 
 /** A post refused for a reason in the platform's answer (not an HTTP error). */
@@ -75,6 +77,8 @@ export async function unlessThrottled(steps: PublishSteps, what: string, publish
 		return await publish();
 	} catch (error) {
 		const wait = throttledFor(error);
+		// Already the transport's NodeApiError: passed on as it is.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		if (wait === undefined) throw error;
 		const at = steps.now() + wait;
 		return later(`not posted: ${what} is used up; the platform asked to wait until ${new Date(at).toISOString()}`, at);

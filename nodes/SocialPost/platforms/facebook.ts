@@ -27,6 +27,7 @@ export function facebookPlatform(): Provider<SocialContent> {
 		maxPerRequest: 1,
 		defaultBaseUrl: () => 'https://graph.facebook.com',
 		simulatedAuth: { Authorization: 'Bearer **hidden**' },
+		publicCredentialFields: ['pageId', 'apiVersion'],
 		classify: classifyMetaAnswer,
 		plan: (messages, credentials) => messages.map((message) => ({ messages: [message], http: () => request(message.content, credentials) })),
 		results: () => [],
@@ -38,8 +39,7 @@ export function facebookPlatform(): Provider<SocialContent> {
 			if (typeof id !== 'string' || !id) return refused('Facebook answered without the new post\'s ID');
 			const more: Record<string, unknown> = {};
 			if (message.content.scheduledAt) more.scheduledFor = new Date(message.content.scheduledAt * 1000).toISOString();
-			if (message.content.changes) more.adapted = message.content.changes;
-			return published('facebook', id, `https://www.facebook.com/${id}`, more);
+			return published(message.content, id, `https://www.facebook.com/${id}`, more);
 		},
 	};
 }

@@ -13,16 +13,19 @@ export type { SocialContent } from './common';
 /** How the node signs in: a token pasted in, or n8n's OAuth2 flow (X, Pinterest). */
 export type Authentication = 'accessToken' | 'oAuth2';
 
-export const CREDENTIALS = {
-	x: { accessToken: 'campaignKitXApi', oAuth2: 'campaignKitXOAuth2Api' },
-	instagram: { accessToken: 'campaignKitInstagramApi' },
-	facebook: { accessToken: 'campaignKitFacebookPageApi' },
-	tiktok: { accessToken: 'campaignKitTikTokApi' },
-	pinterest: { accessToken: 'campaignKitPinterestApi', oAuth2: 'campaignKitPinterestOAuth2Api' },
-} as const satisfies Record<Platform, Partial<Record<Authentication, string>>>;
+/** Credential type names: `campaignKit<Name>Api`. */
+const type = (name: string) => `campaignKit${name}Api`;
+
+export const CREDENTIALS: Record<Platform, Partial<Record<Authentication, string>>> = {
+	x: { accessToken: type('X'), oAuth2: type('XOAuth2') },
+	instagram: { accessToken: type('Instagram') },
+	facebook: { accessToken: type('FacebookPage') },
+	tiktok: { accessToken: type('TikTok') },
+	pinterest: { accessToken: type('Pinterest'), oAuth2: type('PinterestOAuth2') },
+};
 
 export function credentialTypeFor(platform: Platform, authentication: Authentication): string {
-	const types = CREDENTIALS[platform] as Partial<Record<Authentication, string>>;
+	const types = CREDENTIALS[platform];
 	return types[authentication] ?? types.accessToken ?? '';
 }
 

@@ -40,6 +40,7 @@ export function instagramPlatform(): Provider<SocialContent> {
 		maxPerRequest: 1,
 		defaultBaseUrl: () => 'https://graph.facebook.com',
 		simulatedAuth: { Authorization: 'Bearer **hidden**' },
+		publicCredentialFields: ['accountId', 'apiVersion'],
 		classify: classifyMetaAnswer,
 		plan: (messages, credentials) => {
 			const base = `${graphVersion(credentials ?? {})}/${account(credentials)}`;
@@ -98,7 +99,7 @@ export function instagramPlatform(): Provider<SocialContent> {
 			} catch {
 				url = null;
 			}
-			return published('instagram', id, url, { containerId: container, ...(message.content.changes ? { adapted: message.content.changes } : {}) });
+			return published(message.content, id, url, { containerId: container });
 		},
 	};
 }

@@ -31,7 +31,7 @@ export function pinterestPlatform(credentialType: string): Provider<SocialConten
 				const answer = await steps.call(request(message.content));
 				const id = json(answer).id;
 				if (typeof id !== 'string' || !id) return refused('Pinterest answered without the new Pin\'s ID');
-				return published('pinterest', id, `https://www.pinterest.com/pin/${id}/`, message.content.changes ? { adapted: message.content.changes } : {});
+				return published(message.content, id, `https://www.pinterest.com/pin/${id}/`);
 			});
 		},
 	};

@@ -51,6 +51,7 @@ export function tiktokPlatform(credentialType: string): Provider<SocialContent> 
 		maxPerRequest: 1,
 		defaultBaseUrl: () => 'https://open.tiktokapis.com',
 		simulatedAuth: { Authorization: 'Bearer **hidden**' },
+		publicCredentialFields: ['clientKey'],
 		plan: (messages) =>
 			messages.map((message) => ({
 				messages: [message],
@@ -77,13 +78,13 @@ export function tiktokPlatform(credentialType: string): Provider<SocialContent> 
 				const publishId = (json(init).data as { publish_id?: unknown } | undefined)?.publish_id;
 				if (typeof publishId !== 'string' || !publishId) return refused('TikTok answered without a publish_id');
 
-				const more: Record<string, unknown> = { publishId, ...(message.content.changes ? { adapted: message.content.changes } : {}) };
+				const more: Record<string, unknown> = { publishId };
 				const started = steps.now();
 				let status = 'PROCESSING_DOWNLOAD';
 				for (let check = 1; ; check++) {
 					const wait = pollDelayMs(check);
 					// Handed over and still in TikTok's hands: published as far as this run can tell.
-					if (steps.now() - started + wait > steps.maxWaitMs) return published('tiktok', publishId, null, { ...more, status });
+					if (steps.now() - started + wait > steps.maxWaitMs) return published(message.content, publishId, null, { ...more, status });
 					await steps.sleep(wait);
 					const answer = await steps.call({ method: 'POST', url: '/v2/post/publish/status/fetch/', body: { publish_id: publishId } });
 					const data = (json(answer).data ?? {}) as { status?: unknown; fail_reason?: unknown; publicaly_available_post_id?: unknown };
@@ -94,7 +95,7 @@ export function tiktokPlatform(credentialType: string): Provider<SocialContent> 
 						const ids = Array.isArray(data.publicaly_available_post_id) ? data.publicaly_available_post_id.map(String) : [];
 						const id = ids[0] ?? publishId;
 						const url = ids[0] && account.username ? `https://www.tiktok.com/@${account.username}/video/${ids[0]}` : null;
-						return published('tiktok', id, url, { ...more, status });
+						return published(message.content, id, url, { ...more, status });
 					}
 				}
 			});

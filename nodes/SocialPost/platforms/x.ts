@@ -75,7 +75,7 @@ export function xPlatform(credentialType: string): Provider<SocialContent> {
 				learn(answer.headers);
 				const id = (json(answer).data as { id?: unknown } | undefined)?.id;
 				if (typeof id !== 'string' || !id) return refused('X answered without the new post\'s ID');
-				return published('x', id, `https://x.com/i/web/status/${id}`, message.content.changes ? { adapted: message.content.changes } : {});
+				return published(message.content, id, `https://x.com/i/web/status/${id}`);
 			});
 		},
 	};

@@ -227,6 +227,7 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 		maxWaitMs: send.maxWaitMs,
 		concurrency: send.concurrency,
 		...(provider.classify ? { classify: provider.classify } : {}),
+		...(provider.publicCredentialFields ? { publicCredentialFields: provider.publicCredentialFields } : {}),
 	});
 	const { session } = provider;
 	const wait = async (ms: number) => await sleep(ms, ctx.getExecutionCancelSignal());

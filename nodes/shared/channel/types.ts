@@ -95,6 +95,8 @@ export interface Provider<C> {
 	 * which the node creates per execution.
 	 */
 	publish?(message: Message<C>, steps: PublishSteps): Promise<MessageResult>;
+	/** Credential fields of 8+ characters that are not secret (an account or Page ID) and may show in errors. */
+	publicCredentialFields?: string[];
 	/** The provider's own word on throttling signalled in the body (Meta's error codes), for the transport. */
 	classify?(answer: ProviderAnswer): { retry: boolean; waitMs?: number; source?: string } | undefined;
 	/**
