@@ -29,10 +29,10 @@ export class CampaignKitTikTokApi implements ICredentialType {
 	icon = { light: 'file:icons/tiktok.svg', dark: 'file:icons/tiktok.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		// TikTok's name for the client ID: public, not a secret.
-		// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
 		{
 			displayName: 'Client Key',
+			// TikTok's name for the client ID: public, not a secret.
+			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
 			name: 'clientKey',
 			type: 'string',
 			default: '',
