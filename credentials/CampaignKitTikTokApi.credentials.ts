@@ -31,9 +31,9 @@ export class CampaignKitTikTokApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Client Key',
+			name: 'clientKey',
 			// TikTok's name for the client ID: public, not a secret.
 			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
-			name: 'clientKey',
 			type: 'string',
 			default: '',
 			required: true,
