@@ -5,6 +5,8 @@
  * Instagram's container answers IN_PROGRESS twice and becomes FINISHED only on the third check.
  * A second run of the same workflow publishes nothing again (n8n's de-duplication store).
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { MetaGraphStandIn } from '../stand-ins/meta-graph';
 import { PinterestStandIn } from '../stand-ins/pinterest';
 import { TikTokStandIn } from '../stand-ins/tiktok';
@@ -29,7 +31,7 @@ describe('Social Post in a real n8n', () => {
 
 	beforeAll(async () => {
 		await Promise.all([x.start(), graph.start(), tiktok.start(), pinterest.start()]);
-		const make = async (type: string, data: Record<string, unknown>) => {
+		const make = async (type: string, data: IDataObject) => {
 			credentials[type] = await createCredential(type, data);
 			created.push(credentials[type].id);
 		};
