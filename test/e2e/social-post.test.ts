@@ -5,13 +5,16 @@
  * Instagram's container answers IN_PROGRESS twice and becomes FINISHED only on the third check.
  * A second run of the same workflow publishes nothing again (n8n's de-duplication store).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { MetaGraphStandIn } from '../stand-ins/meta-graph';
 import { PinterestStandIn } from '../stand-ins/pinterest';
 import { TikTokStandIn } from '../stand-ins/tiktok';
 import { XStandIn } from '../stand-ins/x';
-import { client, connect, createCredential, deploy, n8nLog, PREFIX, respond, webhook, type WorkflowNode } from './n8n';
+import { client, connect, createCredential, deploy, executions, n8nLog, PREFIX, respond, webhook, type WorkflowNode } from './n8n';
 
 const X_TOKEN = 'e2e-x-user-token-9b8a';
 const IG = { id: '17841400000000077', token: 'EAA-e2e-ig-token' };
@@ -134,6 +137,56 @@ describe('Social Post in a real n8n', () => {
 			expect(again.map((item) => item.delivery.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
 			for (const item of again) expect(item.delivery.reason).toMatch(/^already sent by this node/);
 			expect([x.posts.length, graph.media.size, graph.pagePosts.length, tiktok.posts.size, pinterest.pins.length]).toEqual([1, 1, 1, 1, 1]);
+		} finally {
+			await workflow.stop();
+		}
+	});
+
+	it("the template's Wait loop: a post due in a few seconds is Skipped, waits in n8n until its time, then is published", async () => {
+		const template = JSON.parse(readFileSync(path.join(__dirname, '../../templates/social-calendar.json'), 'utf8')) as { nodes: WorkflowNode[]; connections: IDataObject };
+		const pick = (name: string) => {
+			const found = template.nodes.find((candidate) => candidate.name === name);
+			if (!found) throw new Error(`templates/social-calendar.json has no node "${name}"`);
+			return found;
+		};
+		const post = pick('Post on X');
+		const loop = [
+			{ ...post, parameters: { ...post.parameters, simulate: false, authentication: 'accessToken' }, credentials: { campaignKitXApi: credentials.campaignKitXApi } },
+			pick('X: not due yet?'),
+			pick('X: wait until due'),
+		];
+		const hook = `social-wait-${Date.now()}`;
+		const workflow = await deploy({
+			name: 'e2e: Social Post with the Wait loop of templates/social-calendar.json',
+			nodes: [
+				{ ...webhook(hook), parameters: { httpMethod: 'POST', path: hook, responseMode: 'onReceived', options: {} } },
+				{ name: "Today's posts", type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'body.posts', options: {} } },
+				...loop,
+			],
+			// The template's own wiring from the X node on.
+			connections: {
+				...connect(['Webhook', "Today's posts"], ["Today's posts", 'Post on X']),
+				...Object.fromEntries(loop.map((node) => [node.name, template.connections[node.name]])),
+			},
+		});
+		try {
+			const publishAt = new Date(Date.now() + 6000).toISOString();
+			const text = `Doors open at noon ${Date.now()}`;
+			const answer = await workflow.post(hook, { posts: [{ text, publishAt }] });
+			expect(answer.status).toBe(200);
+			const deadline = Date.now() + 60_000;
+			while (!x.posts.some((p) => p.text === text) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+			const published = x.requestsTo('/2/tweets').find((request) => (request.body as { text?: string }).text === text);
+			expect(published).toBeDefined();
+			// Not before its time (the Wait node resumes at retryAt, whole seconds).
+			expect(published?.time).toBeGreaterThanOrEqual(Date.parse(publishAt) - 1000);
+			expect(x.requestsTo('/2/tweets').filter((request) => (request.body as { text?: string }).text === text)).toHaveLength(1);
+			let runs = await executions(workflow.id);
+			for (let i = 0; i < 40 && !runs.some((run) => run.status === 'success'); i++) {
+				await new Promise((resolve) => setTimeout(resolve, 250));
+				runs = await executions(workflow.id);
+			}
+			expect(runs.map((run) => run.status)).toContain('success');
 		} finally {
 			await workflow.stop();
 		}
