@@ -6,13 +6,15 @@
  */
 import { existsSync } from 'node:fs';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { CampaignKitFacebookPageApi } from '../../credentials/CampaignKitFacebookPageApi.credentials';
 import { CampaignKitInstagramApi } from '../../credentials/CampaignKitInstagramApi.credentials';
 import { CampaignKitPinterestApi } from '../../credentials/CampaignKitPinterestApi.credentials';
+import { CampaignKitPinterestOAuth2Api } from '../../credentials/CampaignKitPinterestOAuth2Api.credentials';
 import { CampaignKitTikTokApi } from '../../credentials/CampaignKitTikTokApi.credentials';
 import { CampaignKitXApi } from '../../credentials/CampaignKitXApi.credentials';
+import { CampaignKitXOAuth2Api } from '../../credentials/CampaignKitXOAuth2Api.credentials';
 import { xLength } from '../../nodes/SocialPost/engine/text';
 import { deduplicationStore, runWorkflow, singleNode, testCredential } from '../helpers/n8n';
 import { CONTRACTS_DIR } from '../stand-ins/contracts';
@@ -292,6 +294,43 @@ describe('Social Post: Simulate and credentials', () => {
 			},
 		});
 		expect(graph.requests).toHaveLength(0);
+	});
+
+	it('OAuth2: n8n signs with the OAuth2 token (X and Pinterest), through the OAuth2 credential types', async () => {
+		const oauth = (baseUrl: string, token: string) => ({
+			clientId: 'client-id',
+			clientSecret: 'client-secret',
+			grantType: 'authorizationCode',
+			authUrl: 'https://example.invalid/authorize',
+			accessTokenUrl: 'https://example.invalid/token',
+			scope: '',
+			authentication: 'header',
+			baseUrl,
+			oauthTokenData: { access_token: token, token_type: 'Bearer', refresh_token: 'refresh-me' },
+		});
+		const run = async (platform: string, item: IDataObject, parameters: IDataObject, credential: string, data: ICredentialDataDecryptedObject) => {
+			const result = await runWorkflow(singleNode('socialPost', { platform, authentication: 'oAuth2', ...parameters }, [item], { credentials: { [credential]: { id: 'o1', name: 'OAuth2' } } }), {
+				credentials: { [credential]: data },
+			});
+			return result.output('Node', 0);
+		};
+		const [tweet] = await run('x', { text: 'Signed by OAuth2' }, {}, 'campaignKitXOAuth2Api', oauth(x.url, X_TOKEN));
+		expect(x.posts.map((p) => p.text)).toEqual(['Signed by OAuth2']);
+		expect(post(tweet).platform).toBe('x');
+		const [pin] = await run('pinterest', { text: 'Pinned by OAuth2', imageUrl: 'https://cdn.shop.example/a.jpg' }, { boardId: PINTEREST.boards[0] }, 'campaignKitPinterestOAuth2Api', oauth(pinterest.url, PINTEREST.token));
+		expect(pinterest.pins.map((p) => p.description)).toEqual(['Pinned by OAuth2']);
+		expect(post(pin).id).toBe(pinterest.pins[0].id);
+	});
+
+	it('the OAuth2 credential types ask X and Pinterest for what posting needs', () => {
+		const defaults = (type: { properties: Array<{ name: string; default: unknown }> }) => Object.fromEntries(type.properties.map((p) => [p.name, p.default]));
+		const xOauth = new CampaignKitXOAuth2Api();
+		expect(xOauth.extends).toEqual(['oAuth2Api']);
+		expect(defaults(xOauth)).toMatchObject({ grantType: 'pkce', authUrl: 'https://x.com/i/oauth2/authorize', accessTokenUrl: 'https://api.x.com/2/oauth2/token', authentication: 'header', baseUrl: '' });
+		expect(String(defaults(xOauth).scope).split(' ').sort()).toEqual(['media.write', 'offline.access', 'tweet.read', 'tweet.write', 'users.read']);
+		const pinOauth = new CampaignKitPinterestOAuth2Api();
+		expect(defaults(pinOauth)).toMatchObject({ grantType: 'authorizationCode', authUrl: 'https://www.pinterest.com/oauth/', accessTokenUrl: 'https://api.pinterest.com/v5/oauth/token', authentication: 'header' });
+		expect(String(defaults(pinOauth).scope).split(',')).toEqual(expect.arrayContaining(['boards:read', 'pins:write']));
 	});
 
 	it("each credential's test request passes with the right token and fails with a wrong one", async () => {
