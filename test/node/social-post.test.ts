@@ -221,6 +221,17 @@ describe('Social Post: no double posts, quotas', () => {
 		expect(delivery(again.skipped[0]).reason).toMatch(/^already sent by this node/);
 	});
 
+	it("a platform's refusal stops the run with its own words, or leaves on Failed under Continue On Fail, unremembered", async () => {
+		await publish('x', [{ text: 'Same words' }], {}, { workflowId: 'first' });
+		// X refuses the same text as the account's previous post (403).
+		const stopped = await publish('x', [{ text: 'Same words' }], {}, { workflowId: 'second' });
+		expect(stopped.result.error?.message).toBe('You are not allowed to create a Tweet with duplicate content.');
+		const { failed, published } = await publish('x', [{ text: 'Same words' }, { text: 'New words' }], {}, { workflowId: 'third', continueOnFail: true });
+		expect(published.map((item) => (item.json as IDataObject).text)).toEqual(['New words']);
+		expect(delivery(failed[0])).toMatchObject({ status: 'failed', provider: 'X', attempts: 1, reason: 'You are not allowed to create a Tweet with duplicate content.' });
+		expect(deduplicationStore.keys('third', 'node-1')).toHaveLength(1);
+	});
+
 	it('X: once the window is used up, the next post is Skipped with the reset time and not remembered', async () => {
 		x.window(1, 15 * 60_000);
 		const { published, skipped } = await publish('x', [{ text: 'one' }, { text: 'two' }], { options: { maxRetryWait: 5 } }, { workflowId: 'x-quota' });
