@@ -197,8 +197,9 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 	}
 
-	getParentTypes() {
-		return [];
+	/** The types a credential type extends (`oAuth2Api` for OAuth2 ones): n8n-core signs those requests with its OAuth2 client. */
+	getParentTypes(name: string) {
+		return this.types[name]?.extends ?? [];
 	}
 
 	async authenticate(

@@ -17,16 +17,19 @@
  * Providers may add a short-lived token (`session`: fetched once per execution, never kept
  * between executions), read a refusal more precisely than its message (`refusal`), or let a
  * dropped connection be retried because they drop repeats themselves (`deduplicates`).
+ * Providers that need several requests per message (Social Post's container → status → publish)
+ * implement `publish` and get the same keys, store, Simulate and outputs; one whose quota is used
+ * up answers `later`, and the item is Skipped with the time it frees up, to be sent by a later run.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { asNodeError } from '../items';
 import { createTransport, type Transport } from '../transport';
 import { contentHash, idempotencyKey } from './keys';
 import { oneAtATime } from './serial';
 import { grantCache } from './session';
-import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderRequest } from './types';
+import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderAnswer, ProviderRequest, PublishSteps } from './types';
 
 /** Output positions, in the order the node declares them. */
 export const SENT = 0;
@@ -36,12 +39,19 @@ export const CHANNEL_OUTPUT_NAMES = ['Sent', 'Skipped', 'Failed'];
 
 /** One item read into a message: where to, what, and what makes it "the same message" again. */
 export type Draft<C> =
-	| { skip: string }
+	| {
+			skip: string;
+			/** Not now rather than never (a post not due yet): when to try again. */
+			retryAt?: string;
+			/** Fields added to the item beside `delivery` (Social Post's adapted version). */
+			output?: Record<string, unknown>;
+	  }
 	| {
 			recipient: { address: string; key: string };
 			content: C;
 			/** What the recipient would read (rendered text, template and data), for the content hash. */
 			fingerprint: unknown;
+			output?: Record<string, unknown>;
 	  };
 
 export interface ChannelSend<C> {
@@ -90,11 +100,13 @@ export async function sendThroughChannel<C>(ctx: IExecuteFunctions, send: Channe
 	const items = ctx.getInputData();
 	const continueOnFail = ctx.continueOnFail();
 	const deliveries: Delivery[] = new Array(items.length);
+	// Fields the drafts and the provider add beside `delivery`, per item.
+	const extras: Array<Record<string, unknown> | undefined> = new Array(items.length);
 
 	try {
-		const messages = readItems(ctx, send, deliveries, continueOnFail);
+		const messages = readItems(ctx, send, deliveries, continueOnFail, extras);
 		if (send.simulate) await simulate(ctx, send.primary, messages, deliveries);
-		else await deliver(ctx, send, messages, deliveries, continueOnFail);
+		else await deliver(ctx, send, messages, deliveries, continueOnFail, extras);
 	} catch (error) {
 		if (!continueOnFail) throw asNodeError(ctx, error);
 		// A setting or connection problem concerns every item not yet decided: each leaves on
@@ -108,7 +120,7 @@ export async function sendThroughChannel<C>(ctx: IExecuteFunctions, send: Channe
 	items.forEach((item, i) => {
 		const delivery = deliveries[i];
 		const output = delivery.status === 'skipped' ? SKIPPED : delivery.status === 'failed' ? FAILED : SENT;
-		const routed: INodeExecutionData = { json: { ...item.json, delivery: delivery as unknown as IDataObject }, pairedItem: { item: i } };
+		const routed: INodeExecutionData = { json: { ...item.json, ...(extras[i] as IDataObject | undefined), delivery: delivery as unknown as IDataObject }, pairedItem: { item: i } };
 		if (item.binary) routed.binary = item.binary;
 		outputs[output].push(routed);
 	});
@@ -116,7 +128,13 @@ export async function sendThroughChannel<C>(ctx: IExecuteFunctions, send: Channe
 }
 
 /** Every item into a message, or its delivery decided already (skipped, or failed under Continue On Fail). */
-function readItems<C>(ctx: IExecuteFunctions, send: ChannelSend<C>, deliveries: Delivery[], continueOnFail: boolean): Array<Message<C>> {
+function readItems<C>(
+	ctx: IExecuteFunctions,
+	send: ChannelSend<C>,
+	deliveries: Delivery[],
+	continueOnFail: boolean,
+	extras: Array<Record<string, unknown> | undefined>,
+): Array<Message<C>> {
 	const draft = send.drafts();
 	const workflowId = String(ctx.getWorkflow().id ?? '');
 	const nodeId = ctx.getNode().id;
@@ -132,8 +150,10 @@ function readItems<C>(ctx: IExecuteFunctions, send: ChannelSend<C>, deliveries: 
 			deliveries[i] = decided('failed', provider, null, 0, { reason: (error as Error).message });
 			continue;
 		}
+		if (read.output) extras[i] = read.output;
 		if ('skip' in read) {
 			deliveries[i] = decided('skipped', provider, null, 0, { reason: read.skip });
+			if (read.retryAt) deliveries[i].retryAt = read.retryAt;
 			continue;
 		}
 		const key = idempotencyKey({ workflowId, nodeId, recipient: read.recipient.key, contentHash: contentHash(read.fingerprint) });
@@ -175,6 +195,7 @@ async function simulate<C>(ctx: IExecuteFunctions, provider: Provider<C>, messag
 					body: http.body,
 					// The body above holds this contact's part; the real request carries the whole batch.
 					batch: { number: number + 1, of: requests.length, messages: request.messages.length },
+					...(request.steps ? { steps: request.steps } : {}),
 				},
 			};
 		}),
@@ -187,6 +208,8 @@ interface Connection {
 	credentials: Record<string, unknown>;
 	/** Headers every request carries besides the credential's own: a session token, or none. */
 	headers(): Promise<Record<string, string>>;
+	/** n8n's sleep, stopped when the execution is cancelled. */
+	sleep(ms: number): Promise<void>;
 }
 
 async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: ChannelSend<C>): Promise<Connection> {
@@ -204,9 +227,12 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 		provider: provider.name,
 		maxWaitMs: send.maxWaitMs,
 		concurrency: send.concurrency,
+		...(provider.classify ? { classify: provider.classify } : {}),
+		...(provider.publicCredentialFields ? { publicCredentialFields: provider.publicCredentialFields } : {}),
 	});
 	const { session } = provider;
-	if (!session) return { api, credentials, headers: async () => ({}) };
+	const wait = async (ms: number) => await sleep(ms, ctx.getExecutionCancelSignal());
+	if (!session) return { api, credentials, headers: async () => ({}), sleep: wait };
 	const headers = grantCache(async () => {
 		let call: HttpCall;
 		try {
@@ -230,7 +256,7 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 			throw new NodeOperationError(ctx.getNode(), `${provider.name} gave no access token: ${(error as Error).message}`);
 		}
 	});
-	return { api, credentials, headers };
+	return { api, credentials, headers, sleep: wait };
 }
 
 /** n8n's store keeps one record per workflow node: its calls queue on that (serial.ts). */
@@ -293,10 +319,12 @@ async function attempt<C>(
 	provider: Provider<C>,
 	messages: Array<Message<C>>,
 	stopOn: (result: MessageResult) => boolean,
+	maxWaitMs: number,
 ): Promise<Map<number, Outcome>> {
 	const { api } = connection;
 	const outcomes = new Map<number, Outcome>();
 	let stopped = false;
+	if (provider.publish) return await publishEach(connection, provider, provider.publish, messages, stopOn, maxWaitMs);
 	const record = (request: ProviderRequest<C>, outcome: (position: number) => Outcome) =>
 		request.messages.forEach((message, position) => outcomes.set(message.itemIndex, outcome(position)));
 	await api.mapConcurrent(provider.plan(messages, connection.credentials), async (request) => {
@@ -321,14 +349,68 @@ async function attempt<C>(
 				attempts: answer.attempts,
 			}));
 		} catch (error) {
-			const fallback = canFallBack(error);
-			const answer = fallback ? undefined : refusedAnswer(error);
-			const said = answer ? provider.refusal?.(answer) : undefined;
-			const result: MessageResult = { ok: false, reason: said ?? (error as Error).message, fallback };
-			// With the provider's own reading, the run stops (if it does) with an error naming the item and that reason.
-			record(request, () => ({ result, attempts: attemptsOf(error), error: said ? undefined : (error as Error) }));
-			if (stopOn(result)) stopped = true;
+			const outcome = failedOutcome(provider, error);
+			record(request, () => outcome);
+			if (stopOn(outcome.result)) stopped = true;
 		}
+	});
+	return outcomes;
+}
+
+/** A request that failed after its retries, as the provider reads it. */
+function failedOutcome<C>(provider: Provider<C>, error: unknown, attempts = attemptsOf(error)): Outcome {
+	const fallback = canFallBack(error);
+	const answer = fallback ? undefined : refusedAnswer(error);
+	const said = answer ? provider.refusal?.(answer) : undefined;
+	const result: MessageResult = { ok: false, reason: said ?? (error as Error).message, fallback };
+	// With the provider's own reading, the run stops (if it does) with an error naming the item and that reason.
+	return { result, attempts, error: said ? undefined : (error as Error) };
+}
+
+/** Multi-step providers: each message through `publish`, its requests counted together. */
+async function publishEach<C>(
+	connection: Connection,
+	provider: Provider<C>,
+	publish: NonNullable<Provider<C>['publish']>,
+	messages: Array<Message<C>>,
+	stopOn: (result: MessageResult) => boolean,
+	maxWaitMs: number,
+): Promise<Map<number, Outcome>> {
+	const { api } = connection;
+	const outcomes = new Map<number, Outcome>();
+	let stopped = false;
+	await api.mapConcurrent(messages, async (message) => {
+		if (stopped) return;
+		let attempts = 0;
+		const steps: PublishSteps = {
+			call: async ({ method, url, headers, body, qs, download }) => {
+				const answer = await api.request({
+					method,
+					url,
+					headers: { ...headers, ...(download ? {} : await connection.headers()) },
+					...(body === undefined ? {} : { body: body as IDataObject }),
+					...(qs ? { qs } : {}),
+					...(download ? { withoutCredential: true, json: false, encoding: 'arraybuffer' as const } : {}),
+					itemIndex: message.itemIndex,
+					// Reading is safe to repeat; a create only where the provider drops repeats.
+					retryNetworkErrors: method === 'GET' || (provider.deduplicates ?? false),
+				});
+				attempts += answer.attempts;
+				return answer as ProviderAnswer;
+			},
+			sleep: connection.sleep,
+			now: () => Date.now(),
+			maxWaitMs,
+			credentials: connection.credentials,
+		};
+		let outcome: Outcome;
+		try {
+			outcome = { result: await publish(message, steps), attempts };
+		} catch (error) {
+			outcome = failedOutcome(provider, error, attempts + attemptsOf(error));
+		}
+		outcomes.set(message.itemIndex, outcome);
+		if (stopOn(outcome.result)) stopped = true;
 	});
 	return outcomes;
 }
@@ -339,6 +421,7 @@ async function deliver<C>(
 	messages: Array<Message<C>>,
 	deliveries: Delivery[],
 	continueOnFail: boolean,
+	extras: Array<Record<string, unknown> | undefined>,
 ): Promise<void> {
 	const { primary, fallback } = send;
 	const primaryApi = await connect(ctx, primary, send);
@@ -353,13 +436,16 @@ async function deliver<C>(
 	}
 
 	// Without Continue On Fail the run stops at the first failure nothing can rescue.
-	const stopOn = (result: MessageResult) => !continueOnFail && !(fallback && result.ok === false && result.fallback);
-	const first = await attempt(primaryApi, primary, toSend, stopOn);
+	const stopOn = (result: MessageResult) => !continueOnFail && !result.ok && !result.later && !(fallback && result.fallback);
+	const first = await attempt(primaryApi, primary, toSend, stopOn, send.maxWaitMs);
 	const retry = toSend.filter((message) => {
 		const outcome = first.get(message.itemIndex);
 		return fallback && outcome && !outcome.result.ok && outcome.result.fallback;
 	});
-	const second = fallback && fallbackApi && retry.length ? await attempt(fallbackApi, fallback, retry, () => !continueOnFail) : new Map<number, Outcome>();
+	const second =
+		fallback && fallbackApi && retry.length
+			? await attempt(fallbackApi, fallback, retry, (result) => !continueOnFail && !result.ok && !result.later, send.maxWaitMs)
+			: new Map<number, Outcome>();
 
 	const unsent: string[] = [];
 	let stop: Error | undefined;
@@ -382,11 +468,17 @@ async function deliver<C>(
 			error = rescue.result.ok ? undefined : (rescue.error ?? refusal(ctx, fallback, message, rescue.result.reason));
 		} else if (own.result.ok) {
 			delivery = decided('sent', primary.name, key, own.attempts, { messageId: own.result.messageId });
+		} else if (own.result.later) {
+			// Not sent and nothing wrong: Skipped with the time, and forgotten so a later run sends it.
+			delivery = { ...decided('skipped', primary.name, key, own.attempts, { reason: own.result.reason }), retryAt: own.result.later.retryAt };
+			if (!seen.has(message.key)) unsent.push(message.key);
 		} else {
 			delivery = decided('failed', primary.name, key, own.attempts, { reason: own.result.reason });
 			error = own.error ?? refusal(ctx, primary, message, own.result.reason);
 		}
 		deliveries[i] = delivery;
+		const output = (rescue ?? own)?.result.output;
+		if (output) extras[i] = { ...extras[i], ...output };
 		if (delivery.status === 'failed') {
 			failures++;
 			// Forget only what this run recorded: with "Send Again", an earlier successful send stays remembered.
@@ -398,7 +490,7 @@ async function deliver<C>(
 	if (stuck) {
 		for (const message of toSend) {
 			const delivery = deliveries[message.itemIndex];
-			if (delivery.status === 'failed' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
+			if (delivery.status !== 'sent' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
 		}
 	}
 	if (failures && !continueOnFail) {

@@ -19,9 +19,25 @@ export interface Message<C> {
 
 /** What the provider said about one message. */
 export type MessageResult =
-	| { ok: true; messageId: string | null }
+	| {
+			ok: true;
+			messageId: string | null;
+			/** Fields added to the item beside `delivery` (Social Post's `post`). */
+			output?: Record<string, unknown>;
+	  }
 	/** `fallback`: another provider may well succeed (throttling, an outage), unlike a refusal of the message itself. */
-	| { ok: false; reason: string; fallback: boolean };
+	| {
+			ok: false;
+			reason: string;
+			fallback: boolean;
+			/**
+			 * Not sent, and nothing is wrong with it: the provider's quota is used up until `retryAt`
+			 * (null when the provider does not say). The item leaves on Skipped with the time and its key
+			 * is forgotten, so a later run sends it.
+			 */
+			later?: { retryAt: string | null };
+			output?: Record<string, unknown>;
+	  };
 
 /** A request as the provider receives it, minus the credential n8n adds. */
 export interface HttpCall {
@@ -35,6 +51,8 @@ export interface HttpCall {
 export interface ProviderRequest<C> {
 	/** The messages this request carries, in the order the provider answers for them. */
 	messages: Array<Message<C>>;
+	/** Multi-step providers (`publish`): every request a message takes, in order and in words, for Simulate (`http` is the main one). */
+	steps?: string[];
 	/**
 	 * The request. `only` narrows the per-recipient part to that one message (by position in
 	 * `messages`), keeping everything shared: Simulate shows each contact the request they are in.
@@ -67,8 +85,20 @@ export interface Provider<C> {
 	 * for paths that name an account or a project (Twilio's Account SID, Firebase's project ID).
 	 */
 	plan(messages: Array<Message<C>>, credentials?: Record<string, unknown>): Array<ProviderRequest<C>>;
-	/** One result per message of a request the provider accepted (2xx). */
+	/** One result per message of a request the provider accepted (2xx). Not called for `publish` providers. */
 	results(request: ProviderRequest<C>, answer: ProviderAnswer): MessageResult[];
+	/**
+	 * For providers that need several requests per message (Instagram: container → status → publish):
+	 * sends one message through `steps` and says how it went. When present the runner calls it once
+	 * per message instead of sending `plan`'s requests (which Simulate still shows); a thrown
+	 * transport error is read like a failed request. Quota state may live in the provider object,
+	 * which the node creates per execution.
+	 */
+	publish?(message: Message<C>, steps: PublishSteps): Promise<MessageResult>;
+	/** Credential fields of 8+ characters that are not secret (an account or Page ID) and may show in errors. */
+	publicCredentialFields?: string[];
+	/** The provider's own word on throttling signalled in the body (Meta's error codes), for the transport. */
+	classify?(answer: ProviderAnswer): { retry: boolean; waitMs?: number; source?: string } | undefined;
 	/**
 	 * The reason a refusal (a 4xx other than 429: never retried, never handed to the fallback) gives
 	 * for its messages, when the provider says something more useful than its message: Firebase's
@@ -97,6 +127,23 @@ export interface ProviderSession {
 	read(answer: ProviderAnswer, now: number): Grant;
 }
 
+/** What a multi-step provider's `publish` may do: requests through the one transport, and waits. */
+export interface PublishSteps {
+	/**
+	 * One request (with the credential and the session's headers). GETs are retried after a dropped
+	 * connection; other methods only for providers that drop repeats. `download` reads the answer as
+	 * bytes (Buffer) without the credential, for media at a public URL.
+	 */
+	call(http: HttpCall & { qs?: Record<string, string | number | boolean>; download?: boolean }): Promise<ProviderAnswer>;
+	/** Waits (n8n's sleep: stops when the execution is cancelled); never longer than `maxWaitMs` in all. */
+	sleep(ms: number): Promise<void>;
+	now(): number;
+	/** The node's "Give Up After": the longest a message may wait, e.g. for a quota to free up. */
+	maxWaitMs: number;
+	/** The connected credential's fields, for paths that name an account (an Instagram user, a Page). */
+	credentials: Record<string, unknown>;
+}
+
 export interface Grant {
 	headers: Record<string, string>;
 	expiresAt: number;
@@ -116,4 +163,6 @@ export interface Delivery {
 	reason?: string;
 	/** Simulate only: the request this message would go out in. */
 	request?: Record<string, unknown>;
+	/** Skipped for now only (a quota used up, a post not due): when to try again, for n8n's Wait node. */
+	retryAt?: string | null;
 }
