@@ -116,6 +116,14 @@ export class MailchimpStandIn extends StandInServer {
 		return errors;
 	}
 
+	/** A member who is on the audience already (test setup: the account as it was before the run). */
+	addMember(listId: string, email: string, status = 'subscribed'): Member {
+		const member = this.create(listId, { email_address: email }, status);
+		if (!this.lists.has(listId)) this.lists.set(listId, new Map());
+		this.lists.get(listId)!.set(member.id, member);
+		return member;
+	}
+
 	private create(listId: string, body: Json, status: string): Member {
 		const email = String(body.email_address);
 		return {
