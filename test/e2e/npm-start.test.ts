@@ -1,9 +1,9 @@
 /**
  * The newcomer's path: `npm start` builds, installs Campaign Kit into its own n8n, imports the
- * templates, prints the login, serves the editor with our nodes in the panel, and stops on Ctrl-C.
+ * templates (and creates their Data Tables), prints the login, serves the editor with our nodes in the panel, and stops on Ctrl-C.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -14,19 +14,16 @@ describe('npm start', () => {
 	it('serves n8n with Campaign Kit in the node panel and the templates imported; Ctrl-C stops it', async () => {
 		// Builds, installs and boots a second n8n: minutes on a slow machine, not seconds.
 		const folder = mkdtempSync(path.join(tmpdir(), 'ck-start-'));
-		const templates = path.join(folder, 'templates');
-		mkdirSync(templates);
-		writeFileSync(
-			path.join(templates, 'split-demo.json'),
-			JSON.stringify({
-				name: 'Demo: split contacts',
-				nodes: [
-					{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{ id: 's', name: 'A/B Split', type: 'n8n-nodes-campaign-kit.abSplit', typeVersion: 1, position: [220, 0], parameters: {} },
-				],
-				connections: { Start: { main: [[{ node: 'A/B Split', type: 'main', index: 0 }]] } },
-			}),
-		);
+		// The templates as shipped: every workflow under templates/ (the six journeys and the pieces
+		// they share), after their Data Tables.
+		const files = readdirSync(path.join(host.ROOT, 'templates')).filter((file) => file.endsWith('.json'));
+		for (const journey of ['welcome-series', 're-engagement', 'ab-subject-test', 'amazon-bid-optimisation', 'meta-budget-reallocation', 'weekly-report']) {
+			expect(files).toContain(`${journey}.json`);
+		}
+		const shipped = files
+			.map((file) => JSON.parse(readFileSync(path.join(host.ROOT, 'templates', file), 'utf8')))
+			.filter((workflow) => Array.isArray(workflow.nodes))
+			.map((workflow) => workflow.name as string);
 		const port = await host.freePort();
 		const child = spawn(process.execPath, [path.join(host.ROOT, 'scripts', 'start.js')], {
 			env: {
@@ -34,7 +31,6 @@ describe('npm start', () => {
 				NODE_ENV: '',
 				N8N_PORT: String(port),
 				CAMPAIGN_KIT_USER_FOLDER: path.join(folder, 'n8n'),
-				CAMPAIGN_KIT_TEMPLATES_DIR: templates,
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -50,7 +46,7 @@ describe('npm start', () => {
 			});
 			expect(output).toContain(`Campaign Kit is running in n8n: http://localhost:${port}`);
 			expect(output).toContain('Log in as owner@campaign-kit.local / CampaignKit-local-1');
-			expect(output).toContain('Templates imported: Demo: split contacts');
+			for (const name of shipped) expect(output).toContain(name);
 
 			// Log in as the printed owner and look at what the editor would show.
 			const client = new host.N8nClient(`http://127.0.0.1:${port}`);
@@ -59,7 +55,11 @@ describe('npm start', () => {
 			const split = types.find((t) => t.name === 'n8n-nodes-campaign-kit.abSplit');
 			expect(split?.displayName).toBe('A/B Split');
 			const workflows = await client.rest('GET', '/workflows');
-			expect(workflows.map((w: { name: string }) => w.name)).toContain('Demo: split contacts');
+			expect(workflows.map((w: { name: string }) => w.name).sort()).toEqual([...shipped].sort());
+			// The Data Tables the templates read and write exist (created by npm start).
+			await client.createApiKey('npm-start-test');
+			const tables = await client.api('GET', '/data-tables?limit=100');
+			expect(tables.data.map((t: { name: string }) => t.name).sort()).toEqual(host.dataTableSpecs().map((t: { name: string }) => t.name).sort());
 		} finally {
 			child.kill('SIGINT');
 		}
