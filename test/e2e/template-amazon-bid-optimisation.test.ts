@@ -12,6 +12,7 @@ import reference from '../reference/bid-optimizer-reference.json';
 import { AmazonAdsStandIn } from '../stand-ins/amazon-ads';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { createCredential, importTemplate, n8nLog, outputOf, runManually } from './n8n';
+import { screenshotWorkflow } from './screenshot';
 
 const ACCOUNT = {
 	clientId: 'amzn1.application-oa2-client.template0123456',
@@ -49,7 +50,9 @@ const reportMoney = (v: number) => v.toLocaleString('en-US', { minimumFractionDi
  */
 function checkKeywordReport(html: string, rows: Array<{ campaign: string; spend: number; sales: number }>) {
 	expect(html.indexOf('bid changes')).toBeGreaterThan(-1);
-	expect(html.indexOf('bid changes')).toBeLessThan(html.indexOf('Amazon Ads keywords, last'));
+	expect(html.indexOf('bid changes')).toBeLessThan(html.lastIndexOf('Amazon Ads keywords, last')); // after the <title>, in the body
+	// The rows' daily campaign budget says nothing about a 14-day sum: the report must not call it overspent.
+	expect(html).not.toContain('over the budget');
 	const sum = (list: typeof rows, key: 'spend' | 'sales') => list.reduce((s, r) => s + r[key], 0);
 	const spend = sum(rows, 'spend');
 	const sales = sum(rows, 'sales');
@@ -150,5 +153,8 @@ describe('template: Amazon bid optimisation, in a real n8n', () => {
 		checkKeywordReport(String(summary.html), sample.rows.map((r) => ({ campaign: String(r.campaignName), spend: Number(r.cost), sales: Number(r.sales7d) })));
 		expect(amazon.requests.length).toBe(before.amazon);
 		expect(sendGrid.requests.length).toBe(before.mail);
+
+		const shot = await screenshotWorkflow(template.id, `${__dirname}/../../docs/templates/amazon-bid-optimisation.png`);
+		expect(shot.nodes).toBeGreaterThanOrEqual(20);
 	});
 });
