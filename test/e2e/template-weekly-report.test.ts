@@ -310,4 +310,24 @@ describe('template: weekly cross-channel report, in a real n8n', () => {
 		for (const campaign of ['paid-social', 'email', 'paid-search']) expect(mail.html).toContain(`>${run}-${campaign}</td>`);
 		expect(outputOf(execution, 'Email the report').map((item) => (item.delivery as Row).status)).toEqual(['sent']);
 	});
+
+	it('live, no marketing events in the window: the report still goes out, without the attribution part', async () => {
+		// The Amazon and Meta rows of the test above are still in the stand-ins; attributionDays 0 reads no events.
+		const credentials = {
+			campaignKitAmazonAdsApi: await createCredential('campaignKitAmazonAdsApi', { ...AMAZON, region: 'NA', baseUrl: amazon.url, authUrl: `${amazon.url}/auth/o2/token` }),
+			campaignKitMetaAdsApi: await createCredential('campaignKitMetaAdsApi', { ...META, apiVersion: 'v24.0', baseUrl: meta.url }),
+			campaignKitSendGridApi: await createCredential('campaignKitSendGridApi', { apiKey: SENDGRID_KEY, baseUrl: sendGrid.url }),
+		};
+		const settings = { simulate: false, reportTo: 'no-events@agency.example', attributionDays: 0, amazonReportFirstCheckSeconds: 0.2, amazonReportMaxWaitMinutes: 1 };
+		const template = await importTemplate(FILE, { settings, live: true, credentials, suffix: `no events ${Date.now()}` });
+		const execution = await runManually(template.id, TRIGGER);
+		if (execution.status !== 'success') console.error(JSON.stringify(execution.data?.resultData, null, 1).slice(0, 4000), n8nLog());
+		expect(execution.status).toBe('success');
+		expect(outputOf(execution, 'Marketing events')).toEqual([]);
+		expect(execution.data?.resultData.runData['Credit conversions to channels']).toBeUndefined();
+		const mails = sendGrid.delivered.filter((m) => m.to === 'no-events@agency.example');
+		expect(mails).toHaveLength(1);
+		expect(mails[0].html).toContain('>Amazon Ads</div>');
+		expect(mails[0].html).not.toContain('Share of attributed revenue');
+	});
 });
