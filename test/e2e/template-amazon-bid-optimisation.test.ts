@@ -6,10 +6,13 @@
  * negative the documented search-term rules give, and the summary email must list each of them.
  * As shipped (Simulate): it runs on its sample reports without any account and changes nothing.
  */
+import { readFileSync } from 'node:fs';
+
 import reference from '../reference/bid-optimizer-reference.json';
 import { AmazonAdsStandIn } from '../stand-ins/amazon-ads';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { createCredential, importTemplate, n8nLog, outputOf, runManually } from './n8n';
+import { screenshotWorkflow } from './screenshot';
 
 const ACCOUNT = {
 	clientId: 'amzn1.application-oa2-client.template0123456',
@@ -37,6 +40,33 @@ afterAll(async () => {
 type Row = Record<string, unknown>;
 const sort = <T extends { id: string }>(list: T[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
 const money = (value: number) => value.toFixed(2);
+
+/** The Campaign Report's number formats in its HTML (nodes/CampaignReport/engine/html.ts), no currency. */
+const reportMoney = (v: number) => v.toLocaleString('en-US', { minimumFractionDigits: Math.abs(v) >= 1000 ? 0 : 2, maximumFractionDigits: Math.abs(v) >= 1000 ? 0 : 2 });
+
+/**
+ * The email carries the changes first, then the Campaign Report of the keyword rows: the total and
+ * each campaign's spend, sales and ROAS must be the sums of the rows, worked out here.
+ */
+function checkKeywordReport(html: string, rows: Array<{ campaign: string; spend: number; sales: number }>) {
+	expect(html.indexOf('bid changes')).toBeGreaterThan(-1);
+	expect(html.indexOf('bid changes')).toBeLessThan(html.lastIndexOf('Amazon Ads keywords, last')); // after the <title>, in the body
+	// The rows' daily campaign budget says nothing about a 14-day sum: the report must not call it overspent.
+	expect(html).not.toContain('over the budget');
+	const sum = (list: typeof rows, key: 'spend' | 'sales') => list.reduce((s, r) => s + r[key], 0);
+	const spend = sum(rows, 'spend');
+	const sales = sum(rows, 'sales');
+	expect(html).toContain(`>${reportMoney(spend)}</div>`);
+	expect(html).toContain(`>${reportMoney(sales)}</div>`);
+	expect(html).toContain(`>${(sales / spend).toFixed(2)}×</div>`);
+	for (const campaign of new Set(rows.map((r) => r.campaign))) {
+		const mine = rows.filter((r) => r.campaign === campaign);
+		const line = new RegExp(`>${campaign}</td>([^]*?)</tr>`).exec(html)?.[1] ?? '';
+		expect([campaign, line]).toEqual([campaign, expect.stringContaining(`>${reportMoney(sum(mine, 'spend'))}</td>`)]);
+		expect(line).toContain(`>${reportMoney(sum(mine, 'sales'))}</td>`);
+		expect(line).toContain(`>${(sum(mine, 'sales') / sum(mine, 'spend')).toFixed(2)}×</td>`);
+	}
+}
 
 describe('template: Amazon bid optimisation, in a real n8n', () => {
 	it('live: the reference bids, one harvested exact keyword and one negative reach Amazon, and the summary email lists every change', async () => {
@@ -94,6 +124,8 @@ describe('template: Amazon bid optimisation, in a real n8n', () => {
 		expect(email.html).toContain(`<td>New exact keyword</td><td>dragon rider book</td><td>${money(reference.searchTerms.harvestBid)}</td><td>done</td>`);
 		expect(email.html).toContain('<td>New negative keyword</td><td>free dragon pdf</td><td></td><td>done</td>');
 		expect(outputOf(execution, 'Apply at Amazon').every((item) => item.status === 'applied')).toBe(true);
+		// The Campaign Report of the keyword report: the stand-in names each campaign "Campaign <id>".
+		checkKeywordReport(email.html ?? '', reference.keywords.rows.map((r) => ({ campaign: `Campaign ${r.campaignId}`, spend: r.spend, sales: r.sales })));
 	});
 
 	it('as shipped (Simulate): runs without any account on its sample reports, sends nothing and shows the summary it would email', async () => {
@@ -115,7 +147,14 @@ describe('template: Amazon bid optimisation, in a real n8n', () => {
 		expect(summary.subject).toMatch(/: \d+ changes \(simulated\)$/);
 		expect(summary.html).toContain('<td>New exact keyword</td><td>extra thick yoga mat</td>');
 		expect(summary.html).toContain('simulated: not sent');
+		// The Campaign Report of the sample keyword rows, read from the template itself.
+		const template_ = JSON.parse(readFileSync(`${__dirname}/../../templates/${FILE}`, 'utf8')) as { nodes: Array<{ name: string; parameters: { jsonOutput?: string } }> };
+		const sample = JSON.parse(template_.nodes.find((n) => n.name === 'Sample keyword report (Simulate)')!.parameters.jsonOutput!) as { rows: Row[] };
+		checkKeywordReport(String(summary.html), sample.rows.map((r) => ({ campaign: String(r.campaignName), spend: Number(r.cost), sales: Number(r.sales7d) })));
 		expect(amazon.requests.length).toBe(before.amazon);
 		expect(sendGrid.requests.length).toBe(before.mail);
+
+		const shot = await screenshotWorkflow(template.id, `${__dirname}/../../docs/templates/amazon-bid-optimisation.png`);
+		expect(shot.nodes).toBeGreaterThanOrEqual(20);
 	});
 });

@@ -187,6 +187,9 @@ export class AmazonAdsStandIn extends StandInServer {
 	/** Search-term performance for search-term reports. */
 	searchTerms: SearchTermPerformance[] = [];
 
+	/** Campaign performance per day (date YYYY-MM-DD) for daily campaign reports (timeUnit DAILY); only the days in the report's range come back. */
+	campaignDays: Array<Performance & { campaignId: string; date: string }> = [];
+
 	/** Every bid Amazon accepted, in order: keyword and target updates and creations. */
 	readonly bidLog: Array<{ id: string; bid: number; resource: string }> = [];
 
@@ -306,6 +309,7 @@ export class AmazonAdsStandIn extends StandInServer {
 		for (const map of Object.values(this.store)) map.clear();
 		this.performance.clear();
 		this.searchTerms = [];
+		this.campaignDays = [];
 		this.bidLog.length = 0;
 		this.contractErrors.length = 0;
 		this.reports.clear();
@@ -555,6 +559,15 @@ export class AmazonAdsStandIn extends StandInServer {
 					return pick({ ...term, keyword: keyword.keywordText, matchType: keyword.matchType, adGroupId: keyword.adGroupId, campaignId: keyword.campaignId, keywordBid: keyword.bid });
 				});
 			default:
+				if (configuration.timeUnit === 'DAILY') {
+					const [from, to] = [String(request.startDate), String(request.endDate)];
+					return this.campaignDays
+						.filter((day) => day.date >= from && day.date <= to && this.store.campaigns.has(day.campaignId))
+						.map((day) => {
+							const campaign = campaignOf(day.campaignId)!;
+							return pick({ ...day, campaignName: campaign.name, campaignStatus: campaign.state, campaignBudgetAmount: budgetOf(day.campaignId), campaignBudgetType: 'DAILY' });
+						});
+				}
 				return [...this.store.campaigns.values()].map((campaign) => {
 					const totals = { impressions: 0, clicks: 0, cost: 0, purchases7d: 0, sales7d: 0 };
 					for (const keyword of this.store.keywords.values()) {
