@@ -1,0 +1,127 @@
+/**
+ * The welcome series the queue-mode test runs. When templates/welcome-series.json exists it is
+ * used (its SendGrid credential pointed at the test's, its signup webhook at the test's path, its
+ * waits shortened); until then a workflow of the same shape is built here:
+ *
+ *   Webhook (signup) → Welcome email → Wait → Tips email
+ *
+ * Each email node's Skipped output leads on like Sent: a re-run of a crashed execution finds the
+ * welcome email in the node's send history ("already sent") and must still reach the tips email.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const PREFIX = 'n8n-nodes-campaign-kit';
+export const TEMPLATE = path.resolve(__dirname, '../../templates/welcome-series.json');
+
+export const SUBJECTS = { welcome: 'Welcome aboard', tips: 'Three tips for your first week' };
+
+interface Node {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+}
+
+export interface Workflow {
+	name: string;
+	nodes: Node[];
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+}
+
+export interface WelcomeSetup {
+	/** The SendGrid credential the email nodes use. */
+	credential: { id: string; name: string };
+	/** The signup webhook's path. */
+	path: string;
+	/** Seconds each Wait node waits (short waits stay in the worker's process: under 65 s). */
+	waitSeconds: number;
+}
+
+function email(name: string, subject: string, credential: WelcomeSetup['credential'], x: number): Node {
+	return {
+		id: randomUUID(),
+		name,
+		type: `${PREFIX}.email`,
+		typeVersion: 1,
+		position: [x, 0],
+		parameters: {
+			provider: 'sendGrid',
+			to: '={{ $json.body ? $json.body.email : $json.email }}',
+			fromEmail: 'hello@brand.example',
+			fromName: 'Brand',
+			subject,
+			html: `<p>${subject}</p>`,
+			options: {},
+		},
+		credentials: { campaignKitSendGridApi: credential },
+	};
+}
+
+/** The built-in shape: signup → welcome → wait → tips. */
+export function builtWorkflow({ credential, path: hookPath, waitSeconds }: WelcomeSetup): Workflow {
+	const nodes: Node[] = [
+		{
+			id: randomUUID(),
+			name: 'Signup',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: randomUUID(),
+			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
+		},
+		email('Welcome email', SUBJECTS.welcome, credential, 220),
+		{
+			id: randomUUID(),
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			position: [440, 0],
+			webhookId: randomUUID(),
+			parameters: { resume: 'timeInterval', amount: waitSeconds, unit: 'seconds' },
+		},
+		email('Tips email', SUBJECTS.tips, credential, 660),
+	];
+	const to = (node: string) => [{ node, type: 'main', index: 0 }];
+	return {
+		name: 'queue: welcome series',
+		nodes,
+		connections: {
+			Signup: { main: [to('Welcome email')] },
+			// Sent and Skipped (already sent, on a re-run) both lead on; Failed ends the series.
+			'Welcome email': { main: [to('Wait'), to('Wait'), []] },
+			Wait: { main: [to('Tips email')] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * The lead's template when it exists (credentials, webhook path and waits adapted), else the
+ * built-in shape. Returns the subjects each contact should receive, in order.
+ */
+export function loadWorkflow(setup: WelcomeSetup, template = TEMPLATE): { workflow: Workflow; subjects: string[]; source: string } {
+	if (!existsSync(template)) return { workflow: builtWorkflow(setup), subjects: [SUBJECTS.welcome, SUBJECTS.tips], source: 'built-in' };
+	const workflow = JSON.parse(readFileSync(template, 'utf8')) as Workflow;
+	const subjects: string[] = [];
+	for (const node of workflow.nodes) {
+		node.id ||= randomUUID();
+		if (node.type === 'n8n-nodes-base.webhook') {
+			node.parameters.path = setup.path;
+			node.webhookId ||= randomUUID();
+		}
+		if (node.type === 'n8n-nodes-base.wait' && node.parameters.resume === 'timeInterval') {
+			node.parameters.amount = setup.waitSeconds;
+			node.parameters.unit = 'seconds';
+		}
+		if (node.credentials?.campaignKitSendGridApi) node.credentials.campaignKitSendGridApi = setup.credential;
+		if (node.type === `${PREFIX}.email` && typeof node.parameters.subject === 'string') subjects.push(node.parameters.subject);
+	}
+	return { workflow, subjects, source: path.basename(template) };
+}
