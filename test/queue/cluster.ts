@@ -7,7 +7,7 @@
  * Nothing is skipped: without `redis-server` or PostgreSQL the start fails and says what to install.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -135,7 +135,11 @@ export async function startQueueCluster({ workers = 2, concurrency = 20, env = {
 		const redis = await startRedis();
 		stops.push(() => redis.stop());
 		const userFolder = mkdtempSync(path.join(tmpdir(), 'ck-queue-n8n-'));
-		stops.push(async () => rmSync(userFolder, { recursive: true, force: true }));
+		stops.push(async () => {
+			// CK_QUEUE_LOGS=<folder> keeps the n8n logs of the run there.
+			if (process.env.CK_QUEUE_LOGS) cpSync(userFolder, process.env.CK_QUEUE_LOGS, { recursive: true, filter: (src) => !src.includes('node_modules') });
+			rmSync(userFolder, { recursive: true, force: true });
+		});
 		host.installPackage(userFolder);
 
 		const shared: Record<string, string> = {

@@ -74,7 +74,8 @@ export function builtWorkflow({ credential, path: hookPath, waitSeconds }: Welco
 			typeVersion: 2,
 			position: [0, 0],
 			webhookId: randomUUID(),
-			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
+			// Answered when the series has run: a signup whose run was lost gets an error, and is posted again.
+			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', options: {} },
 		},
 		email('Welcome email', SUBJECTS.welcome, credential, 220),
 		{
