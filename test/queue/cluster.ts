@@ -130,7 +130,7 @@ export async function startQueueCluster({ workers = 2, concurrency = 20, env = {
 		stops.length = 0;
 	};
 	try {
-		const postgres = await startPostgres();
+		const postgres = await startPostgres({ maxConnections: 300 });
 		stops.push(() => postgres.stop());
 		const redis = await startRedis();
 		stops.push(() => redis.stop());

@@ -4,9 +4,10 @@
  * 1. Every item becomes a message or a reason: an invalid recipient or an empty message is
  *    Skipped with the reason; a setting the marketer must fix stops the run (or, with Continue
  *    On Fail, leaves on Failed). Nothing is sent until every item has been read.
- * 2. Each message gets an idempotency key (workflow, node, recipient, content). n8n's
- *    de-duplication store answers which keys this node has sent before and records the rest, in
- *    one call; those are Skipped as already sent unless "Send Again" is on.
+ * 2. Each message gets an idempotency key (workflow, node, recipient, content). The send history
+ *    answers which keys this node has sent before and records the rest, in one call; those are
+ *    Skipped as already sent unless "Send Again" is on. The history is n8n's de-duplication store,
+ *    or (Send History: In Postgres) a table that stays exact when executions overlap (history.ts).
  * 3. The provider adapter batches the messages into requests; the one transport sends them
  *    (retries, waits, provider messages). Messages whose provider failed after its retries for a
  *    reason another provider would not share (an outage, throttling) go to the fallback provider.
@@ -20,9 +21,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { Client } from 'pg';
 
 import { asNodeError } from '../items';
 import { createTransport, type Transport } from '../transport';
+import { ensureHistoryTable, forgetKeys, historyConnection, recordKeys, type PostgresCredential } from './history';
 import { contentHash, idempotencyKey } from './keys';
 import { grantCache } from './session';
 import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderRequest } from './types';
@@ -232,31 +235,84 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 	return { api, credentials, headers };
 }
 
-/** Keys this node has sent before, recording the others (n8n's store does both in one call). */
-async function checkHistory(ctx: IExecuteFunctions, keys: string[], historySize: number): Promise<Set<string>> {
-	if (!keys.length) return new Set();
-	try {
-		const { processed } = await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
-		return new Set(processed.map(String));
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
-			description: 'Nothing was sent. The send history lives in n8n\'s database; check that n8n can write to it, then run again.',
-		});
-	}
+/** Where a node remembers its sends; closed when the node is done. */
+interface History {
+	/** Keys this node has sent before, recording the others. */
+	record(keys: string[]): Promise<Set<string>>;
+	/**
+	 * Forgets keys of messages that were not sent, so that the next run sends them. Returns what
+	 * went wrong if it could not (the items say so: a re-run would skip them).
+	 */
+	forget(keys: string[]): Promise<string | undefined>;
+	close(): Promise<void>;
 }
 
-/**
- * Forgets keys of messages that were not sent, so that the next run sends them. Returns what went
- * wrong if n8n could not (the items say so: a re-run would skip them).
- */
-async function forget(ctx: IExecuteFunctions, keys: string[]): Promise<string | undefined> {
-	if (!keys.length) return undefined;
-	try {
-		await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' });
-		return undefined;
-	} catch (error) {
-		return `n8n could not take it off this node's send history (${(error as Error).message}), so a re-run skips it: use "Send Again" for it`;
-	}
+const NOT_FORGOTTEN = 'so a re-run skips it: use "Send Again" for it';
+
+/** n8n's de-duplication store: one row per node, right while executions of the node do not overlap. */
+function n8nHistory(ctx: IExecuteFunctions, historySize: number): History {
+	return {
+		async record(keys) {
+			if (!keys.length) return new Set();
+			try {
+				const { processed } = await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
+				return new Set(processed.map(String));
+			} catch (error) {
+				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
+					description: 'Nothing was sent. The send history lives in n8n\'s database; check that n8n can write to it, then run again.',
+				});
+			}
+		},
+		async forget(keys) {
+			if (!keys.length) return undefined;
+			try {
+				await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' });
+				return undefined;
+			} catch (error) {
+				return `n8n could not take it off this node's send history (${(error as Error).message}), ${NOT_FORGOTTEN}`;
+			}
+		},
+		close: async () => undefined,
+	};
+}
+
+/** The send history in Postgres (history.ts): one connection, opened when there is something to record. */
+function postgresHistory(ctx: IExecuteFunctions): History {
+	let client: Client | undefined;
+	let where = 'Postgres';
+	return {
+		async record(keys) {
+			if (!keys.length) return new Set();
+			try {
+				const credential = await ctx.getCredentials<PostgresCredential & IDataObject>('postgres');
+				if (credential.sshTunnel) throw new Error('the Postgres credential uses an SSH tunnel, which the send history does not support');
+				const config = historyConnection(credential);
+				where = `Postgres at ${config.host}:${config.port}/${config.database}`;
+				client = new Client(config);
+				// A dropped connection must fail this execution, not crash n8n with an unhandled 'error' event.
+				client.on('error', () => undefined);
+				await client.connect();
+				await ensureHistoryTable(client);
+				return await recordKeys(client, keys, { workflowId: String(ctx.getWorkflow().id ?? ''), executionId: String(ctx.getExecutionId() ?? '') });
+			} catch (error) {
+				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from ${where}: ${(error as Error).message}`, {
+					description: 'Nothing was sent. Check the Postgres credential (host, port, database, user, password, SSL) and that its user may create and write the table campaign_kit_send_history, then run again.',
+				});
+			}
+		},
+		async forget(keys) {
+			if (!keys.length || !client) return undefined;
+			try {
+				await forgetKeys(client, keys);
+				return undefined;
+			} catch (error) {
+				return `${where} could not take it off this node's send history (${(error as Error).message}), ${NOT_FORGOTTEN}`;
+			}
+		},
+		async close() {
+			await client?.end().catch(() => undefined);
+		},
+	};
 }
 
 /** Another provider may succeed where this one failed after its retries: 429, 5xx, no connection. */
@@ -336,7 +392,26 @@ async function deliver<C>(
 	const primaryApi = await connect(ctx, primary, send);
 	const fallbackApi = fallback ? await connect(ctx, fallback, send) : undefined;
 
-	const seen = await checkHistory(ctx, messages.map((message) => message.key), send.historySize);
+	const history = ctx.getNodeParameter('sendHistory', 0, 'n8n') === 'postgres' ? postgresHistory(ctx) : n8nHistory(ctx, send.historySize);
+	try {
+		await deliverWith(ctx, send, messages, deliveries, continueOnFail, history, primaryApi, fallbackApi);
+	} finally {
+		await history.close();
+	}
+}
+
+async function deliverWith<C>(
+	ctx: IExecuteFunctions,
+	send: ChannelSend<C>,
+	messages: Array<Message<C>>,
+	deliveries: Delivery[],
+	continueOnFail: boolean,
+	history: History,
+	primaryApi: Connection,
+	fallbackApi: Connection | undefined,
+): Promise<void> {
+	const { primary, fallback } = send;
+	const seen = await history.record(messages.map((message) => message.key));
 	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key));
 	for (const message of messages) {
 		if (!send.sendAgain && seen.has(message.key)) {
@@ -386,7 +461,7 @@ async function deliver<C>(
 			stop ??= error;
 		}
 	}
-	const stuck = await forget(ctx, unsent);
+	const stuck = await history.forget(unsent);
 	if (stuck) {
 		for (const message of toSend) {
 			const delivery = deliveries[message.itemIndex];
