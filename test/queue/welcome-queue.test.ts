@@ -12,8 +12,6 @@
  *
  * CK_QUEUE_SIGNUPS sets the number of signups (default 10,000).
  */
-import { createHash } from 'node:crypto';
-
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { startQueueCluster, type QueueCluster } from './cluster';
 import { loadWorkflow } from './welcome-workflow';
@@ -77,11 +75,25 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 			type: 'campaignKitSendGridApi',
 			data: { apiKey: API_KEY, baseUrl: sendGrid.url },
 		})) as unknown as { id: string; name: string };
+		// The send history in the cluster's own Postgres, through n8n's Postgres credential.
+		const pg = cluster.postgres;
+		const history = (await client.api('POST', '/credentials', {
+			name: 'queue Postgres',
+			type: 'postgres',
+			data: { host: pg.host, port: pg.port, database: pg.database, user: pg.user, password: '', ssl: 'disable', sshTunnel: false },
+		})) as unknown as { id: string };
 		const hookPath = `welcome-${Date.now()}`;
-		const { workflow, subjects, source } = loadWorkflow({ credential: { id: credential.id, name: 'queue SendGrid' }, path: hookPath, waitSeconds: WAIT_SECONDS });
+		const { workflow, subjects, source } = loadWorkflow({
+			credential: { id: credential.id, name: 'queue SendGrid' },
+			history: { id: history.id, name: 'queue Postgres' },
+			path: hookPath,
+			waitSeconds: WAIT_SECONDS,
+		});
 		const saved = await client.upsertWorkflow(workflow);
 		await client.activate(saved.id);
 		const db = await cluster.postgres.connect();
+		// The cluster's teardown stops Postgres under this connection if the test fails first.
+		db.on('error', () => undefined);
 
 		const tally = async (): Promise<Tally> => {
 			const rows = await db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM execution_entity WHERE "workflowId" = $1 GROUP BY status', [saved.id]);
@@ -153,10 +165,11 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 			await sleep(1000);
 		}
 		const total = Date.now() - started;
-		// The Email nodes' send history, as n8n keeps it: one row per node holding md5 hashes of the keys.
-		const history = await db.query<{ context: string; value: string }>('SELECT context, value FROM processed_data WHERE "workflowId" = $1', [saved.id]);
-		const remembered = new Set(history.rows.flatMap((row) => (JSON.parse(typeof row.value === 'string' ? row.value : JSON.stringify(row.value)) as { data: string[] }).data));
-		const forgotten = sendGrid.delivered.filter((e) => !remembered.has(createHash('md5').update(String(e.customArgs?.ck_idempotency_key)).digest('base64'))).length;
+		// The Email nodes' send history: one row per key in campaign_kit_send_history.
+		const rows = (await db.query<{ key: string; sent: boolean }>('SELECT key, sent FROM campaign_kit_send_history WHERE workflow_id = $1', [saved.id])).rows;
+		const remembered = new Set(rows.map((row) => row.key));
+		const forgotten = sendGrid.delivered.filter((e) => !remembered.has(String(e.customArgs?.ck_idempotency_key))).length;
+		const unconfirmed = rows.filter((row) => !row.sent).length;
 		await db.end();
 
 		const counts = new Map<string, number>();
@@ -177,7 +190,7 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 				`[queue] executions: ${JSON.stringify(last.byStatus)}; crashed and retried: ${retried.size}`,
 				`[queue] emails at the stand-in: ${sendGrid.delivered.length} (expected ${SIGNUPS * subjects.length}); missing ${missing.length}, doubled ${doubled.length}`,
 				`[queue] signups posted again after an error: ${reposted}; answers other than 200: ${JSON.stringify(answers)}`,
-				`[queue] send history: ${remembered.size} keys remembered; ${forgotten} delivered emails missing from it`,
+				`[queue] send history: ${remembered.size} keys; ${forgotten} delivered emails missing from it; ${unconfirmed} claimed but never confirmed sent`,
 				`[queue] all done in ${(total / 1000).toFixed(1)} s`,
 				...missing.slice(0, 10).map((m) => `  missing ${m}`),
 				...doubled.slice(0, 10).map((d) => `  doubled ${d}`),
@@ -188,5 +201,7 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 		expect(missing).toEqual([]);
 		expect(doubled).toEqual([]);
 		expect(sendGrid.delivered).toHaveLength(SIGNUPS * subjects.length);
+		expect(forgotten).toBe(0);
+		expect(unconfirmed).toBe(0);
 	}, 30 * 60_000);
 });

@@ -3,7 +3,7 @@
  * used (its SendGrid credential pointed at the test's, its signup webhook at the test's path, its
  * waits shortened); until then a workflow of the same shape is built here:
  *
- *   Webhook (signup) → Welcome email → Wait → Tips email
+ *   Webhook (signup) → Welcome email → Wait → Tips email → Done
  *
  * Each email node's Skipped output leads on like Sent: a re-run of a crashed execution finds the
  * welcome email in the node's send history ("already sent") and must still reach the tips email.
@@ -42,10 +42,19 @@ export interface WelcomeSetup {
 	path: string;
 	/** Seconds each Wait node waits (short waits stay in the worker's process: under 65 s). */
 	waitSeconds: number;
+	/** n8n's Postgres credential for Send History: In Postgres (n8n's own store when absent). */
+	history?: { id: string; name: string };
 }
 
-function email(name: string, subject: string, credential: WelcomeSetup['credential'], x: number): Node {
-	return {
+/** Points a channel node's send history at Postgres when the setup has a credential for it. */
+function useHistory(node: Node, history: WelcomeSetup['history']) {
+	if (!history) return;
+	node.parameters.sendHistory = 'postgres';
+	node.credentials = { ...node.credentials, postgres: history };
+}
+
+function email(name: string, subject: string, { credential, history }: WelcomeSetup, x: number): Node {
+	const node: Node = {
 		id: randomUUID(),
 		name,
 		type: `${PREFIX}.email`,
@@ -62,10 +71,13 @@ function email(name: string, subject: string, credential: WelcomeSetup['credenti
 		},
 		credentials: { campaignKitSendGridApi: credential },
 	};
+	useHistory(node, history);
+	return node;
 }
 
 /** The built-in shape: signup → welcome → wait → tips. */
-export function builtWorkflow({ credential, path: hookPath, waitSeconds }: WelcomeSetup): Workflow {
+export function builtWorkflow(setup: WelcomeSetup): Workflow {
+	const { path: hookPath, waitSeconds } = setup;
 	const nodes: Node[] = [
 		{
 			id: randomUUID(),
@@ -77,7 +89,7 @@ export function builtWorkflow({ credential, path: hookPath, waitSeconds }: Welco
 			// Answered when the series has run: a signup whose run was lost gets an error, and is posted again.
 			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', options: {} },
 		},
-		email('Welcome email', SUBJECTS.welcome, credential, 220),
+		email('Welcome email', SUBJECTS.welcome, setup, 220),
 		{
 			id: randomUUID(),
 			name: 'Wait',
@@ -87,7 +99,9 @@ export function builtWorkflow({ credential, path: hookPath, waitSeconds }: Welco
 			webhookId: randomUUID(),
 			parameters: { resume: 'timeInterval', amount: waitSeconds, unit: 'seconds' },
 		},
-		email('Tips email', SUBJECTS.tips, credential, 660),
+		email('Tips email', SUBJECTS.tips, setup, 660),
+		// The webhook answers with this node's item: there is one whether the tips email went now or before.
+		{ id: randomUUID(), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [880, 0], parameters: {} },
 	];
 	const to = (node: string) => [{ node, type: 'main', index: 0 }];
 	return {
@@ -98,6 +112,7 @@ export function builtWorkflow({ credential, path: hookPath, waitSeconds }: Welco
 			// Sent and Skipped (already sent, on a re-run) both lead on; Failed ends the series.
 			'Welcome email': { main: [to('Wait'), to('Wait'), []] },
 			Wait: { main: [to('Tips email')] },
+			'Tips email': { main: [to('Done'), to('Done'), []] },
 		},
 		settings: { executionOrder: 'v1' },
 	};
@@ -122,6 +137,7 @@ export function loadWorkflow(setup: WelcomeSetup, template = TEMPLATE): { workfl
 			node.parameters.unit = 'seconds';
 		}
 		if (node.credentials?.campaignKitSendGridApi) node.credentials.campaignKitSendGridApi = setup.credential;
+		if ([`${PREFIX}.email`, `${PREFIX}.sms`, `${PREFIX}.push`].includes(node.type)) useHistory(node, setup.history);
 		if (node.type === `${PREFIX}.email` && typeof node.parameters.subject === 'string') subjects.push(node.parameters.subject);
 	}
 	return { workflow, subjects, source: path.basename(template) };

@@ -25,7 +25,7 @@ import { Client } from 'pg';
 
 import { asNodeError } from '../items';
 import { createTransport, type Transport } from '../transport';
-import { ensureHistoryTable, forgetKeys, historyConnection, recordKeys, type PostgresCredential } from './history';
+import { becomeClaimant, claimKeys, confirmKeys, ensureHistoryTable, forgetKeys, historyConnection, type Claimant, type PostgresCredential } from './history';
 import { contentHash, idempotencyKey } from './keys';
 import { grantCache } from './session';
 import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderRequest } from './types';
@@ -87,6 +87,8 @@ function decided(
 
 const ALREADY_SENT =
 	'already sent by this node in an earlier execution (same recipient and content); turn on "Send Again" to send it anyway';
+
+const SENDING_NOW = 'another run of this node is sending the same message to this recipient right now';
 
 export async function sendThroughChannel<C>(ctx: IExecuteFunctions, send: ChannelSend<C>): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -237,8 +239,10 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 
 /** Where a node remembers its sends; closed when the node is done. */
 interface History {
-	/** Keys this node has sent before, recording the others. */
-	record(keys: string[]): Promise<Set<string>>;
+	/** Records `keys`; answers those to skip: sent before, or being sent by another run right now (Postgres). */
+	record(keys: string[]): Promise<{ sent: Set<string>; busy: Set<string> }>;
+	/** Marks keys sent once the provider accepted them (Postgres; n8n's store recorded them already). */
+	confirm(keys: string[]): Promise<string | undefined>;
 	/**
 	 * Forgets keys of messages that were not sent, so that the next run sends them. Returns what
 	 * went wrong if it could not (the items say so: a re-run would skip them).
@@ -253,16 +257,17 @@ const NOT_FORGOTTEN = 'so a re-run skips it: use "Send Again" for it';
 function n8nHistory(ctx: IExecuteFunctions, historySize: number): History {
 	return {
 		async record(keys) {
-			if (!keys.length) return new Set();
+			if (!keys.length) return { sent: new Set(), busy: new Set() };
 			try {
 				const { processed } = await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
-				return new Set(processed.map(String));
+				return { sent: new Set(processed.map(String)), busy: new Set() };
 			} catch (error) {
 				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
 					description: 'Nothing was sent. The send history lives in n8n\'s database; check that n8n can write to it, then run again.',
 				});
 			}
 		},
+		confirm: async () => undefined,
 		async forget(keys) {
 			if (!keys.length) return undefined;
 			try {
@@ -279,10 +284,11 @@ function n8nHistory(ctx: IExecuteFunctions, historySize: number): History {
 /** The send history in Postgres (history.ts): one connection, opened when there is something to record. */
 function postgresHistory(ctx: IExecuteFunctions): History {
 	let client: Client | undefined;
+	let me: Claimant | undefined;
 	let where = 'Postgres';
 	return {
 		async record(keys) {
-			if (!keys.length) return new Set();
+			if (!keys.length) return { sent: new Set(), busy: new Set() };
 			try {
 				const credential = await ctx.getCredentials<PostgresCredential & IDataObject>('postgres');
 				if (credential.sshTunnel) throw new Error('the Postgres credential uses an SSH tunnel, which the send history does not support');
@@ -293,23 +299,34 @@ function postgresHistory(ctx: IExecuteFunctions): History {
 				client.on('error', () => undefined);
 				await client.connect();
 				await ensureHistoryTable(client);
-				return await recordKeys(client, keys, { workflowId: String(ctx.getWorkflow().id ?? ''), executionId: String(ctx.getExecutionId() ?? '') });
+				me = await becomeClaimant(client, { workflowId: String(ctx.getWorkflow().id ?? ''), executionId: String(ctx.getExecutionId() ?? '') });
+				return await claimKeys(client, me, keys);
 			} catch (error) {
 				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from ${where}: ${(error as Error).message}`, {
 					description: 'Nothing was sent. Check the Postgres credential (host, port, database, user, password, SSL) and that its user may create and write the table campaign_kit_send_history, then run again.',
 				});
 			}
 		},
-		async forget(keys) {
-			if (!keys.length || !client) return undefined;
+		async confirm(keys) {
+			if (!keys.length || !client || !me) return undefined;
 			try {
-				await forgetKeys(client, keys);
+				await confirmKeys(client, me, keys);
+				return undefined;
+			} catch (error) {
+				return `${where} could not mark it sent in this node's send history (${(error as Error).message}), so a re-run may send it again`;
+			}
+		},
+		async forget(keys) {
+			if (!keys.length || !client || !me) return undefined;
+			try {
+				await forgetKeys(client, me, keys);
 				return undefined;
 			} catch (error) {
 				return `${where} could not take it off this node's send history (${(error as Error).message}), ${NOT_FORGOTTEN}`;
 			}
 		},
 		async close() {
+			// Ending the connection also releases this run's owner lock.
 			await client?.end().catch(() => undefined);
 		},
 	};
@@ -411,11 +428,11 @@ async function deliverWith<C>(
 	fallbackApi: Connection | undefined,
 ): Promise<void> {
 	const { primary, fallback } = send;
-	const seen = await history.record(messages.map((message) => message.key));
-	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key));
+	const { sent: seen, busy } = await history.record(messages.map((message) => message.key));
+	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key) && !busy.has(message.key));
 	for (const message of messages) {
-		if (!send.sendAgain && seen.has(message.key)) {
-			deliveries[message.itemIndex] = decided('skipped', primary.name, message.key, 0, { reason: ALREADY_SENT });
+		if (!send.sendAgain && (seen.has(message.key) || busy.has(message.key))) {
+			deliveries[message.itemIndex] = decided('skipped', primary.name, message.key, 0, { reason: seen.has(message.key) ? ALREADY_SENT : SENDING_NOW });
 		}
 	}
 
@@ -461,12 +478,12 @@ async function deliverWith<C>(
 			stop ??= error;
 		}
 	}
+	const unconfirmed = await history.confirm(toSend.filter((message) => deliveries[message.itemIndex].status === 'sent').map((message) => message.key));
 	const stuck = await history.forget(unsent);
-	if (stuck) {
-		for (const message of toSend) {
-			const delivery = deliveries[message.itemIndex];
-			if (delivery.status === 'failed' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
-		}
+	for (const message of toSend) {
+		const delivery = deliveries[message.itemIndex];
+		if (unconfirmed && delivery.status === 'sent') delivery.reason = unconfirmed;
+		if (stuck && delivery.status === 'failed' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
 	}
 	if (failures && !continueOnFail) {
 		throw stop ?? new NodeOperationError(ctx.getNode(), 'The run stopped before every message was sent');
