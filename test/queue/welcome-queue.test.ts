@@ -144,6 +144,12 @@ describe(`The welcome series in queue mode (main + 2 workers), a worker stopped 
 		const last = await tally();
 		expect((last.new ?? 0) + (last.running ?? 0) + (last.waiting ?? 0)).toBe(0);
 		const total = Date.now() - started;
+		// Whether n8n kept the signup of the runs it failed as stalled (it replaces their data with the error).
+		const kept = await db.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
+			 WHERE e."workflowId" = $1 AND e.status = 'error' AND d.data LIKE '%@example.com%'`,
+			[saved.id],
+		);
 		// The Email nodes' send history: one row per key in campaign_kit_send_history.
 		const rows = (await db.query<{ key: string; sent: boolean }>('SELECT key, sent FROM campaign_kit_send_history WHERE workflow_id = $1', [saved.id])).rows;
 		const remembered = new Set(rows.map((row) => row.key));
@@ -166,7 +172,7 @@ describe(`The welcome series in queue mode (main + 2 workers), a worker stopped 
 			[
 				`[queue] workflow: ${source}; ${SIGNUPS} signups, 2 workers × concurrency 50, ${POSTING} signups posted at once, waits ${WAIT_SECONDS} s`,
 				`[queue] posted in ${(posted / 1000).toFixed(1)} s; worker-1 sent ${SIGNAL} at ${(killedAt / 1000).toFixed(1)} s after ${killedWelcomes} welcome emails`,
-				`[queue] executions: ${JSON.stringify(last)} (the errors: the killed worker's, failed by n8n as stalled)`,
+				`[queue] executions: ${JSON.stringify(last)} (the errors: the killed worker's, failed by n8n as stalled; ${kept.rows[0].n} of them still hold their signup)`,
 				`[queue] emails at the stand-in: ${sendGrid.delivered.length} (expected ${SIGNUPS * subjects.length}); missing ${missing.length}, doubled ${doubled.length}`,
 				`[queue] signups posted again after an error: ${reposted}; answers other than 200: ${JSON.stringify(answers)}`,
 				`[queue] send history: ${remembered.size} keys; ${forgotten} delivered emails missing from it; ${unconfirmed} claimed but never confirmed sent`,
