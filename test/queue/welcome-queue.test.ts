@@ -28,6 +28,8 @@ const API_KEY = 'SG.queue-key.Q8uE2uW9oR4kN7mB1vC3xZ5a';
 const WAIT_SECONDS = 2;
 /** Signups posted at once (each request is answered when its series has run). */
 const POSTING = 200;
+/** How long the sender waits for n8n's answer before posting a signup again. */
+const ANSWER_TIMEOUT_MS = 60_000;
 
 const contact = (i: number) => `signup${i}@example.com`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,6 +134,10 @@ describe(`The welcome series in queue mode (main + 2 workers), a worker stopped 
 						method: 'POST',
 						headers: { 'content-type': 'application/json' },
 						body: JSON.stringify({ email: contact(i), first_name: `F${i}` }),
+						// n8n never answers a webhook whose job finished on the killed worker but was not
+						// yet reported (it sees the execution succeeded and leaves the request open): the
+						// sender gives up and posts again, as webhook senders do.
+						signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
 					});
 					status = res.status;
 					text = await res.text();
