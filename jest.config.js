@@ -1,5 +1,5 @@
-// Three levels, all run by `npm test`: unit (engines, transport), node (in-process n8n executions),
-// e2e (a real n8n 2.x started by the tests; see test/e2e/global-setup.ts).
+// Four levels, all run by `npm test`: unit (engines, transport), node (in-process n8n executions),
+// e2e (a real n8n 2.x started by the tests; see test/e2e/global-setup.ts), queue (a queue-mode cluster).
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const base = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -15,6 +15,8 @@ module.exports = {
 			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},
+		// Queue mode (main + workers + Redis + PostgreSQL), started by the test itself.
+		{ ...base, displayName: 'queue', testMatch: ['<rootDir>/test/queue/**/*.test.ts'] },
 	],
 	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 	testTimeout: 120_000,

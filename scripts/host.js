@@ -140,16 +140,22 @@ async function waitFor(check, { timeoutMs, what, onTimeout }) {
 /**
  * Starts `n8n start` under Node 24. Resolves when the database is migrated and the REST API
  * answers. `stop()` ends it; `logText()` returns what n8n printed (for failing tests).
+ *
+ * `command: 'worker'` starts a queue-mode worker instead (`args` e.g. ['--concurrency=20']): its
+ * health server listens on `port` and readiness waits for it. `logName` keeps several processes
+ * sharing one user folder in separate logs.
  */
-async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdio = 'file' } = {}) {
+async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdio = 'file', command = 'start', args = [], logName = 'n8n.log' } = {}) {
 	const paths = await ensureHost();
 	port = port || (await freePort());
 	// Each n8n also opens a task-runner broker port (5679 by default); two instances must not share it.
 	const brokerPort = await freePort();
 	fs.mkdirSync(userFolder, { recursive: true });
-	const logFile = path.join(userFolder, 'n8n.log');
+	const logFile = path.join(userFolder, logName);
 	const out = stdio === 'file' ? fs.openSync(logFile, 'a') : 'inherit';
-	const child = spawn(paths.node, [paths.n8n, 'start'], {
+	// A worker has no REST API: its health server (off by default) answers readiness instead.
+	const workerEnv = command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_PORT: String(await freePort()) } : {};
+	const child = spawn(paths.node, [paths.n8n, command, ...args], {
 		cwd: userFolder,
 		stdio: ['ignore', out, out],
 		env: {
@@ -168,6 +174,7 @@ async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdi
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			DB_SQLITE_POOL_SIZE: '4',
 			GENERIC_TIMEZONE: 'UTC',
+			...workerEnv,
 			...env,
 		},
 	});

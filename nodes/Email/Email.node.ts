@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle } from '../shared/channel/description';
-import { campaignTracking, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { parseProviderChoice, providerProperty, providerSubtitle } from '../shared/channel/description';
+import { campaignTracking, channelCredentials, sendHistoryProperty, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { emailDrafts } from './compose';
 import { EMAIL_PROVIDERS, emailProvider } from './providers';
@@ -28,7 +28,7 @@ export class Email implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: CHANNEL_OUTPUT_NAMES,
-		credentials: providerCredentials(EMAIL_PROVIDERS),
+		credentials: channelCredentials(EMAIL_PROVIDERS),
 		properties: [
 			providerProperty(EMAIL_PROVIDERS, 'sendGrid'),
 			{
@@ -125,6 +125,7 @@ export class Email implements INodeType {
 				description: 'The values the template fills in, per contact',
 			},
 			campaignTracking(WORDS, { displayOptions: { show: { content: ['message'] } } }),
+			sendHistoryProperty,
 			{
 				displayName: 'Options',
 				name: 'options',

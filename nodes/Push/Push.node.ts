@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle } from '../shared/channel/description';
-import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { parseProviderChoice, providerProperty, providerSubtitle } from '../shared/channel/description';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, channelCredentials, sendHistoryProperty, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { pushDrafts } from './compose';
 import { PUSH_CHOICE, PUSH_PROVIDERS, pushProvider } from './providers';
@@ -27,7 +27,7 @@ export class Push implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: CHANNEL_OUTPUT_NAMES,
-		credentials: providerCredentials(PUSH_PROVIDERS),
+		credentials: channelCredentials(PUSH_PROVIDERS),
 		properties: [
 			providerProperty(PUSH_PROVIDERS, 'fcm', PUSH_CHOICE),
 			{
@@ -105,6 +105,7 @@ export class Push implements INodeType {
 				description: 'Key-value data for your app, such as {"screen": "cart"}. Firebase receives every value as text.',
 			},
 			campaignTracking(WORDS),
+			sendHistoryProperty,
 			{
 				displayName: 'Options',
 				name: 'options',

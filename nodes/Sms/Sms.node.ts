@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle, whenProvider } from '../shared/channel/description';
-import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { parseProviderChoice, providerProperty, providerSubtitle, whenProvider } from '../shared/channel/description';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, channelCredentials, sendHistoryProperty, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { smsDrafts } from './compose';
 import type { SmsProviderId } from './content';
@@ -45,7 +45,7 @@ export class Sms implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: CHANNEL_OUTPUT_NAMES,
-		credentials: providerCredentials(SMS_PROVIDERS),
+		credentials: channelCredentials(SMS_PROVIDERS),
 		properties: [
 			providerProperty(SMS_PROVIDERS, 'twilio'),
 			{
@@ -99,6 +99,7 @@ export class Sms implements INodeType {
 					'The text, with merge tags such as {{ first_name | "there" }} (the contact\'s field, or the text after | when they have none). Links get the UTM parameters set under Campaign Tracking. Each result says how many segments it took.',
 			},
 			campaignTracking(WORDS),
+			sendHistoryProperty,
 			{
 				displayName: 'Options',
 				name: 'options',

@@ -77,8 +77,8 @@ function freePort(): Promise<number> {
 const running = new Set<() => void>();
 let exitHookInstalled = false;
 
-/** Starts a new, empty cluster. Takes about 2 s. */
-export async function startPostgres(): Promise<PostgresCluster> {
+/** Starts a new, empty cluster. Takes about 2 s. `maxConnections`: for tests with many clients (queue mode). */
+export async function startPostgres({ maxConnections = 50 }: { maxConnections?: number } = {}): Promise<PostgresCluster> {
 	const bin = findPostgresBin();
 	if (!bin) throw new Error(MISSING_POSTGRES);
 
@@ -122,7 +122,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
 			'-c fsync=off',
 			'-c synchronous_commit=off',
 			'-c full_page_writes=off',
-			'-c max_connections=50',
+			`-c max_connections=${maxConnections}`,
 			// LLVM JIT spends seconds compiling the large expressions of compiled segments on tiny test tables.
 			'-c jit=off',
 		].join(' ');

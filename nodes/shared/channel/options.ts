@@ -2,7 +2,9 @@
  * The settings every channel node shows the same way: Campaign Tracking (UTM) and the sending
  * options (how long to retry, how many sends to remember, send again), with the reading side.
  */
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+import { providerCredentials, type ProviderInfo } from './description';
 
 export const DEFAULT_HISTORY = 100_000;
 export const DEFAULT_MAX_WAIT_SECONDS = 300;
@@ -100,4 +102,38 @@ export function sendingSettings(options: IDataObject): { sendAgain: boolean; his
 		historySize: (options.historySize as number | undefined) ?? DEFAULT_HISTORY,
 		maxWaitMs: ((options.maxRetryWait as number | undefined) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
 	};
+}
+
+/**
+ * Send History: where the node remembers what it sent. n8n's own store is right while runs of the
+ * node do not overlap; overlapping runs (queue mode, many signups at once) need Postgres.
+ */
+export const sendHistoryProperty: INodeProperties = {
+	displayName: 'Send History',
+	name: 'sendHistory',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'In N8n',
+			value: 'n8n',
+			description: "The de-duplication store n8n has built in. Right while runs of this node do not overlap (one n8n, one run at a time).",
+		},
+		{
+			name: 'In Postgres',
+			value: 'postgres',
+			description: 'A table in your Postgres (created on first use), exact however many runs and workers send at once. For queue mode.',
+		},
+	],
+	default: 'n8n',
+	description: 'Where this node remembers what it sent, so that a re-run never sends the same message twice',
+};
+
+/**
+ * A channel node's credentials: one per provider, and n8n's own Postgres credential when the send
+ * history is in Postgres (the same one as n8n's Postgres node and the Audience Guard's ledger:
+ * queue-mode setups already have one).
+ */
+export function channelCredentials(providers: readonly ProviderInfo[]): INodeCredentialDescription[] {
+	return [...providerCredentials(providers), { name: 'postgres', required: true, displayOptions: { show: { sendHistory: ['postgres'] } } }];
 }

@@ -4,9 +4,10 @@
  * 1. Every item becomes a message or a reason: an invalid recipient or an empty message is
  *    Skipped with the reason; a setting the marketer must fix stops the run (or, with Continue
  *    On Fail, leaves on Failed). Nothing is sent until every item has been read.
- * 2. Each message gets an idempotency key (workflow, node, recipient, content). n8n's
- *    de-duplication store answers which keys this node has sent before and records the rest, in
- *    one call; those are Skipped as already sent unless "Send Again" is on.
+ * 2. Each message gets an idempotency key (workflow, node, recipient, content). The send history
+ *    answers which keys this node has sent before and records the rest, in one call; those are
+ *    Skipped as already sent unless "Send Again" is on. The history is n8n's de-duplication store,
+ *    or (Send History: In Postgres) a table that stays exact when executions overlap (history.ts).
  * 3. The provider adapter batches the messages into requests; the one transport sends them
  *    (retries, waits, provider messages). Messages whose provider failed after its retries for a
  *    reason another provider would not share (an outage, throttling) go to the fallback provider.
@@ -23,9 +24,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { Client } from 'pg';
 
 import { asNodeError } from '../items';
 import { createTransport, type Transport } from '../transport';
+import { becomeClaimant, claimKeys, confirmKeys, ensureHistoryTable, forgetKeys, historyConnection, type Claimant, type PostgresCredential } from './history';
 import { contentHash, idempotencyKey } from './keys';
 import { oneAtATime } from './serial';
 import { grantCache } from './session';
@@ -95,6 +98,8 @@ function decided(
 
 const ALREADY_SENT =
 	'already sent by this node in an earlier execution (same recipient and content); turn on "Send Again" to send it anyway';
+
+const SENDING_NOW = 'another run of this node is sending the same message to this recipient right now';
 
 export async function sendThroughChannel<C>(ctx: IExecuteFunctions, send: ChannelSend<C>): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -259,38 +264,110 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 	return { api, credentials, headers, sleep: wait };
 }
 
-/** n8n's store keeps one record per workflow node: its calls queue on that (serial.ts). */
-const storeKey = (ctx: IExecuteFunctions) => `${ctx.getWorkflow().id}\u0000${ctx.getNode().id}`;
-
-/** Keys this node has sent before, recording the others (n8n's store does both in one call). */
-async function checkHistory(ctx: IExecuteFunctions, keys: string[], historySize: number): Promise<Set<string>> {
-	if (!keys.length) return new Set();
-	try {
-		const record = async () => await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
-		// Another n8n process may create the node's record between n8n's read and its insert: read again.
-		const { processed } = await oneAtATime(storeKey(ctx), async () =>
-			await record().catch(async (error: Error) => (/unique|duplicate key/i.test(error.message) ? await record() : await Promise.reject(error))),
-		);
-		return new Set(processed.map(String));
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
-			description: 'Nothing was sent. The send history lives in n8n\'s database; check that n8n can write to it, then run again.',
-		});
-	}
+/** Where a node remembers its sends; closed when the node is done. */
+interface History {
+	/** Records `keys`; answers those to skip: sent before, or being sent by another run right now (Postgres). */
+	record(keys: string[]): Promise<{ sent: Set<string>; busy: Set<string> }>;
+	/** Marks keys sent once the provider accepted them (Postgres; n8n's store recorded them already). */
+	confirm(keys: string[]): Promise<string | undefined>;
+	/**
+	 * Forgets keys of messages that were not sent, so that the next run sends them. Returns what
+	 * went wrong if it could not (the items say so: a re-run would skip them).
+	 */
+	forget(keys: string[]): Promise<string | undefined>;
+	close(): Promise<void>;
 }
 
+const NOT_FORGOTTEN = 'so a re-run skips it: use "Send Again" for it';
+
+/** n8n's store keeps one record per workflow node: its calls queue on that within this process (serial.ts). */
+const storeKey = (ctx: IExecuteFunctions) => `${ctx.getWorkflow().id}\u0000${ctx.getNode().id}`;
+
 /**
- * Forgets keys of messages that were not sent, so that the next run sends them. Returns what went
- * wrong if n8n could not (the items say so: a re-run would skip them).
+ * n8n's de-duplication store: one row per node that each call reads, extends and writes back. Exact
+ * on one n8n (calls queue in this process); executions on several queue-mode workers overlap and
+ * lose each other's keys, which is what the Postgres history is for.
  */
-async function forget(ctx: IExecuteFunctions, keys: string[]): Promise<string | undefined> {
-	if (!keys.length) return undefined;
-	try {
-		await oneAtATime(storeKey(ctx), async () => await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' }));
-		return undefined;
-	} catch (error) {
-		return `n8n could not take it off this node's send history (${(error as Error).message}), so a re-run skips it: use "Send Again" for it`;
-	}
+function n8nHistory(ctx: IExecuteFunctions, historySize: number): History {
+	return {
+		async record(keys) {
+			if (!keys.length) return { sent: new Set(), busy: new Set() };
+			try {
+				const record = async () => await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
+				// Another n8n process may create the node's record between n8n's read and its insert: read again.
+				const { processed } = await oneAtATime(storeKey(ctx), async () =>
+					await record().catch(async (error: Error) => (/unique|duplicate key/i.test(error.message) ? await record() : await Promise.reject(error))),
+				);
+				return { sent: new Set(processed.map(String)), busy: new Set() };
+			} catch (error) {
+				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
+					description: 'Nothing was sent. The send history lives in n8n\'s database; check that n8n can write to it, then run again.',
+				});
+			}
+		},
+		confirm: async () => undefined,
+		async forget(keys) {
+			if (!keys.length) return undefined;
+			try {
+				await oneAtATime(storeKey(ctx), async () => await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' }));
+				return undefined;
+			} catch (error) {
+				return `n8n could not take it off this node's send history (${(error as Error).message}), ${NOT_FORGOTTEN}`;
+			}
+		},
+		close: async () => undefined,
+	};
+}
+
+/** The send history in Postgres (history.ts): one connection, opened when there is something to record. */
+function postgresHistory(ctx: IExecuteFunctions): History {
+	let client: Client | undefined;
+	let me: Claimant | undefined;
+	let where = 'Postgres';
+	return {
+		async record(keys) {
+			if (!keys.length) return { sent: new Set(), busy: new Set() };
+			try {
+				const credential = await ctx.getCredentials<PostgresCredential & IDataObject>('postgres');
+				if (credential.sshTunnel) throw new Error('the Postgres credential uses an SSH tunnel, which the send history does not support');
+				const config = historyConnection(credential);
+				where = `Postgres at ${config.host}:${config.port}/${config.database}`;
+				client = new Client(config);
+				// A dropped connection must fail this execution, not crash n8n with an unhandled 'error' event.
+				client.on('error', () => undefined);
+				await client.connect();
+				await ensureHistoryTable(client);
+				me = await becomeClaimant(client, { workflowId: String(ctx.getWorkflow().id ?? ''), executionId: String(ctx.getExecutionId() ?? '') });
+				return await claimKeys(client, me, keys);
+			} catch (error) {
+				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from ${where}: ${(error as Error).message}`, {
+					description: 'Nothing was sent. Check the Postgres credential (host, port, database, user, password, SSL) and that its user may create and write the table campaign_kit_send_history, then run again.',
+				});
+			}
+		},
+		async confirm(keys) {
+			if (!keys.length || !client || !me) return undefined;
+			try {
+				await confirmKeys(client, me, keys);
+				return undefined;
+			} catch (error) {
+				return `${where} could not mark it sent in this node's send history (${(error as Error).message}), so a re-run may send it again`;
+			}
+		},
+		async forget(keys) {
+			if (!keys.length || !client || !me) return undefined;
+			try {
+				await forgetKeys(client, me, keys);
+				return undefined;
+			} catch (error) {
+				return `${where} could not take it off this node's send history (${(error as Error).message}), ${NOT_FORGOTTEN}`;
+			}
+		},
+		async close() {
+			// Ending the connection also releases this run's owner lock.
+			await client?.end().catch(() => undefined);
+		},
+	};
 }
 
 /** Another provider may succeed where this one failed after its retries: 429, 5xx, no connection. */
@@ -427,11 +504,31 @@ async function deliver<C>(
 	const primaryApi = await connect(ctx, primary, send);
 	const fallbackApi = fallback ? await connect(ctx, fallback, send) : undefined;
 
-	const seen = await checkHistory(ctx, messages.map((message) => message.key), send.historySize);
-	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key));
+	const history = ctx.getNodeParameter('sendHistory', 0, 'n8n') === 'postgres' ? postgresHistory(ctx) : n8nHistory(ctx, send.historySize);
+	try {
+		await deliverWith(ctx, send, messages, deliveries, continueOnFail, extras, history, primaryApi, fallbackApi);
+	} finally {
+		await history.close();
+	}
+}
+
+async function deliverWith<C>(
+	ctx: IExecuteFunctions,
+	send: ChannelSend<C>,
+	messages: Array<Message<C>>,
+	deliveries: Delivery[],
+	continueOnFail: boolean,
+	extras: Array<Record<string, unknown> | undefined>,
+	history: History,
+	primaryApi: Connection,
+	fallbackApi: Connection | undefined,
+): Promise<void> {
+	const { primary, fallback } = send;
+	const { sent: seen, busy } = await history.record(messages.map((message) => message.key));
+	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key) && !busy.has(message.key));
 	for (const message of messages) {
-		if (!send.sendAgain && seen.has(message.key)) {
-			deliveries[message.itemIndex] = decided('skipped', primary.name, message.key, 0, { reason: ALREADY_SENT });
+		if (!send.sendAgain && (seen.has(message.key) || busy.has(message.key))) {
+			deliveries[message.itemIndex] = decided('skipped', primary.name, message.key, 0, { reason: seen.has(message.key) ? ALREADY_SENT : SENDING_NOW });
 		}
 	}
 
@@ -486,12 +583,12 @@ async function deliver<C>(
 			stop ??= error;
 		}
 	}
-	const stuck = await forget(ctx, unsent);
-	if (stuck) {
-		for (const message of toSend) {
-			const delivery = deliveries[message.itemIndex];
-			if (delivery.status !== 'sent' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
-		}
+	const unconfirmed = await history.confirm(toSend.filter((message) => deliveries[message.itemIndex].status === 'sent').map((message) => message.key));
+	const stuck = await history.forget(unsent);
+	for (const message of toSend) {
+		const delivery = deliveries[message.itemIndex];
+		if (unconfirmed && delivery.status === 'sent') delivery.reason = unconfirmed;
+		if (stuck && delivery.status === 'failed' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
 	}
 	if (failures && !continueOnFail) {
 		throw stop ?? new NodeOperationError(ctx.getNode(), 'The run stopped before every message was sent');

@@ -1,0 +1,88 @@
+/**
+ * The Email node with Send History: In Postgres, in real n8n-core executions against a real
+ * PostgreSQL and SendGrid's stand-in: overlapping runs of the same list send each email once in
+ * total, a re-run sends nothing again, and an email the provider refused is sent by the next run.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { runWorkflow, singleNode } from '../helpers/n8n';
+import { startPostgres, type PostgresCluster } from '../helpers/postgres';
+import { SendGridStandIn } from '../stand-ins/sendgrid';
+
+const API_KEY = 'SG.history-key.H4kP8sL2nQ6wE1rT5yU9iO3a';
+const sendGrid = new SendGridStandIn(API_KEY);
+let pg: PostgresCluster;
+
+const contacts = (n: number): IDataObject[] => Array.from({ length: n }, (_, i) => ({ email: `member${i}@example.com` }));
+
+async function send(items: IDataObject[], workflowId: string) {
+	const result = await runWorkflow(
+		singleNode(
+			'email',
+			{ provider: 'sendGrid', fromEmail: 'news@brand.example', subject: 'Welcome', html: '<p>Welcome</p>', sendHistory: 'postgres' },
+			items,
+			{ credentials: { campaignKitSendGridApi: { id: '1', name: 'SendGrid' }, postgres: { id: 'pg', name: 'Postgres' } }, continueOnFail: true },
+		),
+		{
+			workflowId,
+			credentials: {
+				campaignKitSendGridApi: { apiKey: API_KEY, baseUrl: sendGrid.url },
+				postgres: { host: pg.host, port: pg.port, database: pg.database, user: pg.user, password: '', ssl: 'disable' },
+			},
+		},
+	);
+	const [sent = [], skipped = [], failed = []] = result.outputs('Node');
+	return { sent, skipped, failed };
+}
+
+const reasons = (items: INodeExecutionData[]) => [...new Set(items.map((item) => String((item.json.delivery as IDataObject).reason).split(' (')[0].split(';')[0]))].sort();
+
+beforeAll(async () => {
+	await sendGrid.start();
+	pg = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+	await sendGrid.stop();
+	await pg.stop();
+});
+beforeEach(() => sendGrid.reset());
+
+describe('Email with Send History: In Postgres', () => {
+	it('sends each of 30 emails once in total when 6 runs of the same list overlap, and a re-run sends nothing', async () => {
+		const runs = await Promise.all(Array.from({ length: 6 }, () => send(contacts(30), 'wf-overlap')));
+		const perContact = new Map<string, number>();
+		for (const email of sendGrid.delivered) perContact.set(email.to, (perContact.get(email.to) ?? 0) + 1);
+		expect(perContact.size).toBe(30);
+		expect([...perContact.values()].every((n) => n === 1)).toBe(true);
+		// Every item left on one output: 30 Sent across the runs, the other 150 Skipped, none Failed.
+		expect(runs.reduce((n, run) => n + run.sent.length, 0)).toBe(30);
+		expect(runs.reduce((n, run) => n + run.skipped.length, 0)).toBe(150);
+		expect(runs.reduce((n, run) => n + run.failed.length, 0)).toBe(0);
+		const why = reasons(runs.flatMap((run) => run.skipped));
+		expect(why.every((reason) => ['already sent by this node in an earlier execution', 'another run of this node is sending the same message to this recipient right now'].includes(reason))).toBe(true);
+
+		const again = await send(contacts(30), 'wf-overlap');
+		expect(sendGrid.delivered).toHaveLength(30);
+		expect(again.skipped).toHaveLength(30);
+		expect(reasons(again.skipped)).toEqual(['already sent by this node in an earlier execution']);
+	});
+
+	it('forgets what the provider refused, so the next run sends exactly that', async () => {
+		sendGrid.failNext('POST', '/v3/mail/send', 1, { status: 400, body: { errors: [{ message: 'The from address does not match a verified Sender Identity.', field: 'from', help: null }] } });
+		const first = await send(contacts(5), 'wf-refused');
+		expect(first.failed).toHaveLength(5);
+		expect(sendGrid.delivered).toHaveLength(0);
+		const second = await send(contacts(5), 'wf-refused');
+		expect(second.sent).toHaveLength(5);
+		expect(sendGrid.delivered.map((email) => email.to).sort()).toEqual(contacts(5).map((c) => String(c.email)).sort());
+		const { rows } = await (async () => {
+			const client = await pg.connect();
+			try {
+				return await client.query<{ n: number }>("SELECT count(*)::int AS n FROM campaign_kit_send_history WHERE workflow_id = 'wf-refused' AND sent");
+			} finally {
+				await client.end();
+			}
+		})();
+		expect(rows[0].n).toBe(5);
+	});
+});
