@@ -1,8 +1,7 @@
 /** What the Meta Ads node shows on the canvas: resources, operations and their fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-type Show = Record<string, Array<string | boolean>>;
-const on = (resource: string[], operation: string[], extra: Show = {}): INodeProperties['displayOptions'] => ({ show: { resource, operation, ...extra } });
+import { on, operation, returnAllAndLimit, text } from '../shared/description';
 
 const OBJECTS = ['campaigns', 'adSets', 'ads'];
 
@@ -16,26 +15,6 @@ const status = (displayOptions: INodeProperties['displayOptions'], value = 'PAUS
 	],
 	default: value,
 	displayOptions,
-});
-
-const text = (displayName: string, name: string, displayOptions: INodeProperties['displayOptions'], extra: Partial<INodeProperties> = {}): INodeProperties => ({
-	displayName,
-	name,
-	type: 'string',
-	default: '',
-	required: true,
-	displayOptions,
-	...extra,
-});
-
-const operation = (resource: string, options: INodeProperties['options'], value: string): INodeProperties => ({
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: [resource] } },
-	options,
-	default: value,
 });
 
 const objectOperations = (plural: string) => [
@@ -232,8 +211,7 @@ export const properties: INodeProperties[] = [
 	},
 
 	// ---- List
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, displayOptions: on(OBJECTS, ['list']), description: 'Whether to return all results or only up to a given limit' },
-	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: 50, displayOptions: on(OBJECTS, ['list'], { returnAll: [false] }), description: 'Max number of results to return' },
+	...returnAllAndLimit(on(OBJECTS, ['list'])),
 	{
 		displayName: 'Filters',
 		name: 'filters',
