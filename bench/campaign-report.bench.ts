@@ -7,24 +7,13 @@
  * `npm run bench -- campaign-report` runs it alone.
  */
 import { buildReport, toCsv, toHtml, type ReportSettings } from '../nodes/CampaignReport/engine';
+import { random, time } from './shared';
 import type { BenchRow } from './types';
 
 const DAYS = 365;
 const CHANNELS = ['Google Ads', 'Meta Ads', 'Amazon Ads', 'TikTok Ads', 'Email'];
 const CAMPAIGNS = 50;
 const AD_GROUPS = 11;
-
-/** mulberry32: a fixed, seeded stream so every run summarises the same account. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function metricRows(seed: number): Array<Record<string, unknown>> {
 	const next = random(seed);
@@ -51,15 +40,6 @@ function metricRows(seed: number): Array<Record<string, unknown>> {
 		}
 	}
 	return rows;
-}
-
-/** Wall-clock seconds, and the CPU seconds of this process (all threads, the garbage collector's included). */
-function time<T>(fn: () => T): { seconds: number; cpuSeconds: number; result: T } {
-	const cpu = process.cpuUsage();
-	const start = process.hrtime.bigint();
-	const result = fn();
-	const used = process.cpuUsage(cpu);
-	return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpuSeconds: (used.user + used.system) / 1e6, result };
 }
 
 export async function run(): Promise<BenchRow[]> {
