@@ -7,11 +7,15 @@
 import {
 	buildReport,
 	computeKpis,
+	DEFAULT_ANOMALIES,
+	DEFAULT_FORECAST,
+	DEFAULT_THRESHOLDS,
 	dayReader,
 	isoDay,
 	KPIS,
 	reportPeriods,
 	robustBand,
+	STANDARD_COLUMNS,
 	toCsv,
 	trendForecast,
 	type ReportRow,
@@ -30,36 +34,18 @@ function near(actual: number | null | undefined, expected: number | null | undef
 	}
 }
 
-const COLUMNS: ReportSettings['columns'] = {
-	date: 'date',
-	channel: 'channel',
-	campaign: 'campaign',
-	impressions: 'impressions',
-	clicks: 'clicks',
-	spend: 'spend',
-	conversions: 'conversions',
-	revenue: 'revenue',
-	sent: 'sent',
-	delivered: 'delivered',
-	opened: 'opened',
-	clicked: 'clicked',
-	bounced: 'bounced',
-	unsubscribed: 'unsubscribed',
-	budget: 'budget',
-};
-
 function settings(over: Partial<ReportSettings> = {}): ReportSettings {
 	return {
-		columns: COLUMNS,
+		columns: STANDARD_COLUMNS,
 		defaultChannel: '',
 		timeZone: 'Europe/Berlin',
 		asOf: Date.parse(reference.asOf),
 		period: 'thisMonth',
 		budgets: [{ channel: 'Meta Ads', amount: 2000, per: 'period' }],
 		budgetFieldPer: 'day',
-		thresholds: { minRoas: 1.5, maxBounceRate: 0.05, maxDailySpendShare: 1.2, pacingTolerance: 0.1 },
-		anomalies: { metrics: ['spend', 'conversions', 'revenue'], k: 3, window: 28, minHistory: 14, seasonality: 'auto' },
-		forecast: { horizons: [7, 30], window: 28, level: 0.95, metrics: ['spend', 'conversions', 'revenue'] },
+		thresholds: DEFAULT_THRESHOLDS,
+		anomalies: DEFAULT_ANOMALIES,
+		forecast: DEFAULT_FORECAST,
 		...over,
 	};
 }
@@ -324,7 +310,7 @@ describe('Campaign Report by hand', () => {
 	});
 
 	test('without dates: one period, no comparisons, a note', () => {
-		const r = base([{ channel: 'Email', conversions: 3, revenue: 90, spend: 30 }], { columns: { ...COLUMNS } });
+		const r = base([{ channel: 'Email', conversions: 3, revenue: 90, spend: 30 }], { columns: { ...STANDARD_COLUMNS } });
 		expect(r.dated).toBe(false);
 		expect(r.period).toBeNull();
 		expect(r.rows[0].metrics).toMatchObject({ spend: 30, revenue: 90 });
