@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField } from './shared/fields';
+
 /** Kit (formerly ConvertKit) API v4 with a v4 API key in the X-Kit-Api-Key header. */
 export class CampaignKitKitApi implements ICredentialType {
 	name = 'campaignKitKitApi';
@@ -20,14 +22,7 @@ export class CampaignKitKitApi implements ICredentialType {
 			required: true,
 			description: 'Settings → Developer → API keys, a v4 key ("kit_…"). Kit allows 120 requests per minute per key.',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.kit.com',
-			description: 'Leave empty for Kit\'s API; set it for a proxy or a test server',
-		},
+		baseUrlField('https://api.kit.com', 'Leave empty for Kit\'s API; set it for a proxy or a test server'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

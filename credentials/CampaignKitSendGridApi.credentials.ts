@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField } from './shared/fields';
+
 /**
  * Named with the package's prefix: n8n already has a `sendGridApi` credential, and credential
  * type names must be unique across everything installed in n8n.
@@ -23,14 +25,7 @@ export class CampaignKitSendGridApi implements ICredentialType {
 			required: true,
 			description: 'A SendGrid API key with the Mail Send permission (Settings → API Keys)',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.sendgrid.com',
-			description: 'Leave empty for SendGrid\'s global API. EU subusers: https://api.eu.sendgrid.com. Also for a proxy or a test server.',
-		},
+		baseUrlField('https://api.sendgrid.com', 'Leave empty for SendGrid\'s global API. EU subusers: https://api.eu.sendgrid.com. Also for a proxy or a test server.'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

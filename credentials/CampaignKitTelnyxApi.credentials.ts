@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField } from './shared/fields';
+
 /** Telnyx API v2 with an API key (Bearer). Prefixed: credential names must be unique in n8n. */
 export class CampaignKitTelnyxApi implements ICredentialType {
 	name = 'campaignKitTelnyxApi';
@@ -20,14 +22,7 @@ export class CampaignKitTelnyxApi implements ICredentialType {
 			required: true,
 			description: 'A Telnyx API key (Mission Control Portal → Account Settings → Keys & Credentials), starting with KEY',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.telnyx.com',
-			description: 'Leave empty for Telnyx\'s API; set it for a proxy or a test server (without /v2)',
-		},
+		baseUrlField('https://api.telnyx.com', 'Leave empty for Telnyx\'s API; set it for a proxy or a test server (without /v2)'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
