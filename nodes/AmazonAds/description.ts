@@ -1,7 +1,7 @@
 /** What the Amazon Ads node shows on the canvas: resources, operations and their fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { on, operation, returnAllAndLimit, text } from '../shared/description';
+import { on, operation, resource, returnAllAndLimit, text } from '../shared/description';
 
 const ENTITIES = ['campaigns', 'adGroups', 'keywords', 'negativeKeywords', 'targets'];
 
@@ -19,12 +19,8 @@ const entityOperations = (label: string, plural: string) => [
 ];
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
+	resource(
+		[
 			{ name: 'Ad Group', value: 'adGroups' },
 			{ name: 'Bid Optimizer Change', value: 'changes' },
 			{ name: 'Campaign', value: 'campaigns' },
@@ -33,8 +29,8 @@ export const properties: INodeProperties[] = [
 			{ name: 'Product Target', value: 'targets' },
 			{ name: 'Report', value: 'reports' },
 		],
-		default: 'keywords',
-	},
+		'keywords',
+	),
 	operation('campaigns', entityOperations('campaign', 'campaigns'), 'list'),
 	operation('adGroups', entityOperations('ad group', 'ad groups'), 'list'),
 	operation('keywords', entityOperations('keyword', 'keywords'), 'update'),

@@ -1,7 +1,7 @@
 /** What the Email Audience node shows on the canvas: resources, operations and their fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { on, operation, returnAllAndLimit, text, type DisplayOptions } from '../shared/description';
+import { on, operation, resource, returnAllAndLimit, text, type DisplayOptions } from '../shared/description';
 
 const email = (displayOptions: DisplayOptions): INodeProperties => ({
 	displayName: 'Email',
@@ -18,20 +18,16 @@ const MC_MEMBER_OPS = ['upsert', 'batchSubscribe'];
 const MC_ALL_BUT_LIST = ['upsert', 'addTags', 'removeTags', 'unsubscribe', 'archive', 'batchSubscribe'];
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
+	resource(
+		[
 			{ name: 'Kit Subscriber', value: 'kitSubscriber' },
 			{ name: 'List Hygiene', value: 'listHygiene' },
 			{ name: 'Mailchimp Member', value: 'mailchimpMember' },
 			{ name: 'SendGrid Contact', value: 'sendgridContact' },
 			{ name: 'SendGrid Suppression', value: 'sendgridSuppression' },
 		],
-		default: 'mailchimpMember',
-	},
+		'mailchimpMember',
+	),
 	operation(
 		'mailchimpMember',
 		[

@@ -1,7 +1,7 @@
 /** What the Meta Ads node shows on the canvas: resources, operations and their fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { on, operation, returnAllAndLimit, text } from '../shared/description';
+import { on, operation, resource, returnAllAndLimit, text } from '../shared/description';
 
 const OBJECTS = ['campaigns', 'adSets', 'ads'];
 
@@ -64,12 +64,8 @@ const MATCH_FIELDS: Array<[string, string, string, string]> = [
 const usersOps = ['addUsers', 'removeUsers'];
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
+	resource(
+		[
 			{ name: 'Ad', value: 'ads' },
 			{ name: 'Ad Set', value: 'adSets' },
 			{ name: 'Bid Optimizer Change', value: 'changes' },
@@ -77,8 +73,8 @@ export const properties: INodeProperties[] = [
 			{ name: 'Custom Audience', value: 'customAudiences' },
 			{ name: 'Insight', value: 'insights' },
 		],
-		default: 'insights',
-	},
+		'insights',
+	),
 	operation('campaigns', objectOperations('campaigns'), 'list'),
 	operation('adSets', objectOperations('ad sets'), 'list'),
 	operation('ads', objectOperations('ads'), 'list'),

@@ -1,7 +1,7 @@
 /**
- * Builders for resource/operation node descriptions (Meta Ads, Amazon Ads, Email Audience), so
- * the Operation picker, required text fields and Return All / Limit look and behave the same in
- * every node.
+ * Builders for resource/operation node descriptions (Meta Ads, Amazon Ads, Email Audience), so the
+ * Resource and Operation pickers, required text fields and Return All / Limit look and behave the
+ * same in every node.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -11,6 +11,16 @@ type Show = Record<string, Array<string | boolean>>;
 /** Shown for these resources (and, when given, these operations and further parameter values). */
 export const on = (resource: string[], operation?: string[], extra: Show = {}): DisplayOptions => ({
 	show: { resource, ...(operation ? { operation } : {}), ...extra },
+});
+
+/** The Resource picker. */
+export const resource = (options: INodeProperties['options'], defaultValue: string): INodeProperties => ({
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options,
+	default: defaultValue,
 });
 
 /** The Operation picker of one resource. */
