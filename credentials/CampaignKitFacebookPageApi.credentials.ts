@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { accessTokenField, baseUrlField, bearerAccessToken, graphApiVersionField } from './shared/fields';
+import { baseUrlField, bearerAccessToken, graphApiVersionField, secretField } from './shared/fields';
 
 /**
  * Posting to a Facebook Page (Graph API): a Page access token with `pages_manage_posts` and
@@ -17,7 +17,7 @@ export class CampaignKitFacebookPageApi implements ICredentialType {
 	icon = { light: 'file:icons/facebook.svg', dark: 'file:icons/facebook.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		accessTokenField('A Page access token (GET /me/accounts with a user token lists them); long-lived Page tokens do not expire', 'Page Access Token'),
+		secretField('Page Access Token', 'accessToken', 'A Page access token (GET /me/accounts with a user token lists them); long-lived Page tokens do not expire'),
 		{
 			displayName: 'Page ID',
 			name: 'pageId',

@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { accessTokenField, baseUrlField, bearerAccessToken, graphApiVersionField } from './shared/fields';
+import { baseUrlField, bearerAccessToken, graphApiVersionField, secretField } from './shared/fields';
 
 /**
  * Instagram content publishing (Graph API) for a professional (business or creator) account: an
@@ -19,7 +19,7 @@ export class CampaignKitInstagramApi implements ICredentialType {
 	icon = { light: 'file:icons/instagram.svg', dark: 'file:icons/instagram.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		accessTokenField('A long-lived user or system-user token with instagram_basic and instagram_content_publish'),
+		secretField('Access Token', 'accessToken', 'A long-lived user or system-user token with instagram_basic and instagram_content_publish'),
 		{
 			displayName: 'Instagram Account ID',
 			name: 'accountId',

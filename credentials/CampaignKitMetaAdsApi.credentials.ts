@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
-import { accessTokenField, baseUrlField, graphApiVersionField } from './shared/fields';
+import { baseUrlField, graphApiVersionField, secretField } from './shared/fields';
 
 /**
  * Meta Marketing API (Graph) with a user or system-user access token. With the app secret set,
@@ -21,7 +21,7 @@ export class CampaignKitMetaAdsApi implements ICredentialType {
 	icon = { light: 'file:icons/metaAds.svg', dark: 'file:icons/metaAds.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		accessTokenField('A system-user token (Business Settings → System Users) with ads_management and ads_read; a user token works too but expires'),
+		secretField('Access Token', 'accessToken', 'A system-user token (Business Settings → System Users) with ads_management and ads_read; a user token works too but expires'),
 		{
 			displayName: 'App Secret',
 			name: 'appSecret',

@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { baseUrlField } from './shared/fields';
+import { baseUrlField, secretField } from './shared/fields';
 
 /**
  * A OneSignal app: its App ID and App API key. Current keys go in `Authorization: Key …`; keys
@@ -25,15 +25,7 @@ export class CampaignKitOneSignalApi implements ICredentialType {
 			placeholder: '8250eaf6-1a58-489e-b136-7c74a864b434',
 			description: 'Settings → Keys & IDs in the OneSignal dashboard',
 		},
-		{
-			displayName: 'App API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'An App API key of this app (Settings → Keys & IDs)',
-		},
+		secretField('App API Key', 'apiKey', 'An App API key of this app (Settings → Keys & IDs)'),
 		{
 			displayName: 'Key Type',
 			name: 'keyType',

@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { accessTokenField, baseUrlField, bearerAccessToken } from './shared/fields';
+import { baseUrlField, bearerAccessToken, secretField } from './shared/fields';
 
 /**
  * Pinterest API v5 with an access token that is pasted in (the developer portal makes one for
@@ -17,7 +17,7 @@ export class CampaignKitPinterestApi implements ICredentialType {
 	icon = { light: 'file:icons/pinterest.svg', dark: 'file:icons/pinterest.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		accessTokenField('A user access token with the scopes boards:read, pins:read and pins:write'),
+		secretField('Access Token', 'accessToken', 'A user access token with the scopes boards:read, pins:read and pins:write'),
 		baseUrlField('https://api.pinterest.com', 'Leave empty for Pinterest\'s API (https://api-sandbox.pinterest.com for the sandbox); set it for a proxy or a test server'),
 	];
 

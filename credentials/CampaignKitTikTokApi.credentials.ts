@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlField, clientSecretField, expirableAccessTokenField, postTokenForm } from './shared/fields';
+import { baseUrlField, clientSecretField, expirableAccessTokenField, postTokenForm, secretField } from './shared/fields';
 
 /**
  * TikTok Content Posting API with OAuth2 user tokens, the only kind TikTok accepts for posting
@@ -42,15 +42,7 @@ export class CampaignKitTikTokApi implements ICredentialType {
 			description: 'Your app\'s client key (TikTok for Developers → your app → App details)',
 		},
 		clientSecretField(),
-		{
-			displayName: 'Refresh Token',
-			name: 'refreshToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'The refresh token from the creator\'s authorisation of your app, with the scope video.publish',
-		},
+		secretField('Refresh Token', 'refreshToken', 'The refresh token from the creator\'s authorisation of your app, with the scope video.publish'),
 		baseUrlField('https://open.tiktokapis.com', 'Leave empty for TikTok\'s API (the token endpoint is on the same host); set it for a proxy or a test server'),
 		expirableAccessTokenField(),
 	];

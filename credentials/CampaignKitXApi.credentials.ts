@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { accessTokenField, baseUrlField, bearerAccessToken } from './shared/fields';
+import { baseUrlField, bearerAccessToken, secretField } from './shared/fields';
 
 /**
  * X (Twitter) API v2 with a user access token (OAuth 2.0 user context) that is pasted in, for
@@ -17,7 +17,7 @@ export class CampaignKitXApi implements ICredentialType {
 	icon = { light: 'file:icons/x.svg', dark: 'file:icons/x.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		accessTokenField('An OAuth 2.0 user access token with the scopes tweet.read, tweet.write, users.read and media.write'),
+		secretField('Access Token', 'accessToken', 'An OAuth 2.0 user access token with the scopes tweet.read, tweet.write, users.read and media.write'),
 		baseUrlField('https://api.x.com', 'Leave empty for X\'s API; set it for a proxy or a test server'),
 	];
 

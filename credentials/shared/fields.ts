@@ -15,10 +15,10 @@ export const baseUrlField = (placeholder: string, description: string): INodePro
 	description,
 });
 
-/** A pasted-in access token (a secret, required). */
-export const accessTokenField = (description: string, displayName = 'Access Token'): INodeProperties => ({
+/** A pasted-in secret the credential needs: an API key, an access token, a server token. */
+export const secretField = (displayName: string, name: string, description: string): INodeProperties => ({
 	displayName,
-	name: 'accessToken',
+	name,
 	type: 'string',
 	typeOptions: { password: true },
 	default: '',
