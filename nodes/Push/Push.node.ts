@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle } from '../shared/channel/description';
-import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptionsCollection, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { pushDrafts } from './compose';
 import { PUSH_CHOICE, PUSH_PROVIDERS, pushProvider } from './providers';
@@ -105,18 +105,9 @@ export class Push implements INodeType {
 				description: 'Key-value data for your app, such as {"screen": "cart"}. Firebase receives every value as text.',
 			},
 			campaignTracking(WORDS),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: sendingOptions(WORDS, [
-					requestsAtOnce(
-						'Requests sent in parallel: one per device for Firebase, one per 2,000 recipients of the same notification for OneSignal',
-					),
-]),
-			},
+			sendingOptionsCollection(WORDS, [
+				requestsAtOnce('Requests sent in parallel: one per device for Firebase, one per 2,000 recipients of the same notification for OneSignal'),
+			]),
 		],
 	};
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerCredentials, providerProperty, providerSubtitle, whenProvider } from '../shared/channel/description';
-import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, sendingOptionsCollection, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { smsDrafts } from './compose';
 import type { SmsProviderId } from './content';
@@ -99,34 +99,27 @@ export class Sms implements INodeType {
 					'The text, with merge tags such as {{ first_name | "there" }} (the contact\'s field, or the text after | when they have none). Links get the UTM parameters set under Campaign Tracking. Each result says how many segments it took.',
 			},
 			campaignTracking(WORDS),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: sendingOptions(WORDS, [
-					requestsAtOnce(
-						'Messages sent in parallel (each is one request). Keep it within your account\'s limit; the provider queues what its senders cannot send at once.',
-					),
-					{
-						displayName: 'Status Callback URL',
-						name: 'statusCallback',
-						type: 'string',
-						default: '',
-						placeholder: 'https://n8n.example.com/webhook/delivery-events/twilio',
-						description:
-							'Where the provider reports each message\'s delivery (e.g. a Delivery Events Trigger). The idempotency key is added to it so events can be traced back.',
-					},
-					{
-						displayName: 'Telnyx Messaging Profile ID',
-						name: 'telnyxMessagingProfileId',
-						type: 'string',
-						default: '',
-						description: 'The messaging profile to send with; Telnyx needs it for alphanumeric sender IDs',
-					},
-				]),
-			},
+			sendingOptionsCollection(WORDS, [
+				requestsAtOnce(
+					'Messages sent in parallel (each is one request). Keep it within your account\'s limit; the provider queues what its senders cannot send at once.',
+				),
+				{
+					displayName: 'Status Callback URL',
+					name: 'statusCallback',
+					type: 'string',
+					default: '',
+					placeholder: 'https://n8n.example.com/webhook/delivery-events/twilio',
+					description:
+						'Where the provider reports each message\'s delivery (e.g. a Delivery Events Trigger). The idempotency key is added to it so events can be traced back.',
+				},
+				{
+					displayName: 'Telnyx Messaging Profile ID',
+					name: 'telnyxMessagingProfileId',
+					type: 'string',
+					default: '',
+					description: 'The messaging profile to send with; Telnyx needs it for alphanumeric sender IDs',
+				},
+			]),
 		],
 	};
 
