@@ -11,21 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 
-import { buildReport, DEFAULT_ANOMALIES, DEFAULT_FORECAST, DEFAULT_THRESHOLDS, STANDARD_COLUMNS, toHtml, type ReportSettings } from '../../nodes/CampaignReport/engine';
-import reference from '../reference/campaign-report-reference.json';
+import { buildReport, toHtml } from '../../nodes/CampaignReport/engine';
+import { reference, referenceSettings } from '../helpers/campaign-report';
 
-const settings: ReportSettings = {
-	columns: STANDARD_COLUMNS,
-	defaultChannel: '',
-	timeZone: reference.timeZone,
-	asOf: Date.parse(reference.asOf),
-	period: 'thisMonth',
-	budgets: [{ channel: 'Meta Ads', amount: 2000, per: 'period' }],
-	budgetFieldPer: 'day',
-	thresholds: DEFAULT_THRESHOLDS,
-	anomalies: DEFAULT_ANOMALIES,
-	forecast: DEFAULT_FORECAST,
-};
+const settings = referenceSettings();
 const report = buildReport(reference.rows, settings, 'Weekly campaign report');
 const html = toHtml(report, { currency: '€' });
 

@@ -7,9 +7,6 @@
 import {
 	buildReport,
 	computeKpis,
-	DEFAULT_ANOMALIES,
-	DEFAULT_FORECAST,
-	DEFAULT_THRESHOLDS,
 	dayReader,
 	isoDay,
 	KPIS,
@@ -22,7 +19,7 @@ import {
 	type ReportSettings,
 } from '../../nodes/CampaignReport/engine';
 import { dayOfIso } from '../../nodes/CampaignReport/engine/days';
-import reference from '../reference/campaign-report-reference.json';
+import { reference, referenceSettings } from '../helpers/campaign-report';
 
 function near(actual: number | null | undefined, expected: number | null | undefined, tolerance = 1e-9) {
 	if (expected === null || expected === undefined) {
@@ -34,23 +31,7 @@ function near(actual: number | null | undefined, expected: number | null | undef
 	}
 }
 
-function settings(over: Partial<ReportSettings> = {}): ReportSettings {
-	return {
-		columns: STANDARD_COLUMNS,
-		defaultChannel: '',
-		timeZone: 'Europe/Berlin',
-		asOf: Date.parse(reference.asOf),
-		period: 'thisMonth',
-		budgets: [{ channel: 'Meta Ads', amount: 2000, per: 'period' }],
-		budgetFieldPer: 'day',
-		thresholds: DEFAULT_THRESHOLDS,
-		anomalies: DEFAULT_ANOMALIES,
-		forecast: DEFAULT_FORECAST,
-		...over,
-	};
-}
-
-const report = buildReport(reference.rows, settings());
+const report = buildReport(reference.rows, referenceSettings());
 
 function rowFor(name: string): ReportRow {
 	const row =
@@ -173,7 +154,7 @@ describe('Campaign Report against the Python reference', () => {
 
 describe('Campaign Report by hand', () => {
 	const base = (rows: object[], over: Partial<ReportSettings> = {}) =>
-		buildReport(rows, settings({ budgets: [], anomalies: null, forecast: null, period: 'custom', customStart: '2026-03-01', customEnd: '2026-03-02', ...over }));
+		buildReport(rows, referenceSettings({ budgets: [], anomalies: null, forecast: null, period: 'custom', customStart: '2026-03-01', customEnd: '2026-03-02', ...over }));
 
 	test('KPIs are ratios of sums: 30 clicks on 1,000 + 2,000 impressions is a CTR of 1%', () => {
 		const r = base([
@@ -279,7 +260,7 @@ describe('Campaign Report by hand', () => {
 			{ date: '2026-03-01', channel: 'A', spend: 30 },
 		];
 		const at = (asOf: string) =>
-			buildReport(rows, settings({ timeZone: 'UTC', asOf: Date.parse(asOf), period: 'thisMonth', budgets: [{ amount: 3100, per: 'period' }], forecast: null }));
+			buildReport(rows, referenceSettings({ timeZone: 'UTC', asOf: Date.parse(asOf), period: 'thisMonth', budgets: [{ amount: 3100, per: 'period' }], forecast: null }));
 		const morning = at('2026-03-01T08:00:00Z');
 		expect(morning.alerts.filter((a) => a.type === 'anomaly')).toHaveLength(0);
 		near(morning.rows[0].pacing!.projectedSpend, (30 / (8 / 24)) * 31); // 30 in a third of a day → 90 a day
