@@ -5,22 +5,11 @@
  * The issue's target: under 1 s. `npm run bench -- ab-test` runs it alone.
  */
 import { analyzeExperiments, resolveSettings, type ExperimentInput } from '../nodes/AbTest/engine/analyze';
+import { random } from './shared';
 import type { BenchRow } from './types';
 
 const EXPERIMENTS = 10_000;
 const ARMS = 5;
-
-/** mulberry32: a fixed, seeded stream so every run analyses the same experiments. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Marketing-sized experiments: 2,000–50,000 visitors per arm, 1–10% conversion, lifts within ±15%. */
 function conversionExperiments(seed: number): ExperimentInput[] {

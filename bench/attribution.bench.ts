@@ -7,6 +7,7 @@
 import { runModel } from '../nodes/Attribution/engine/attribute';
 import { buildJourneys, type BuiltJourneys } from '../nodes/Attribution/engine/journeys';
 import { DEFAULT_SETTINGS, MODELS, RULE_MODELS, type EventTable, type Model, type ModelSettings } from '../nodes/Attribution/engine/types';
+import { random } from './shared';
 import type { BenchRow } from './types';
 
 export const CHANNELS = 12;
@@ -14,18 +15,6 @@ export const JOURNEYS = 100_000;
 export const TOUCHES = 1_000_000;
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
-
-/** mulberry32: a fixed, seeded stream so every run attributes the same events. */
-export function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /**
  * One journey per user: 1 to 19 touches (10 on average, exactly TOUCHES in all) within 27 days,

@@ -6,6 +6,7 @@
  */
 import { compileSegment } from '../nodes/AudienceSegment/engine/compile';
 import { parseDefinition } from '../nodes/AudienceSegment/engine/parse';
+import { random } from './shared';
 import type { BenchRow } from './types';
 
 export const CONTACTS = 1_000_000;
@@ -65,18 +66,6 @@ export const EVENT_HEAVY = {
 		},
 	],
 };
-
-/** mulberry32: a fixed, seeded stream so every run sees the same contacts. */
-export function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const COUNTRIES = ['DE', 'DE', 'DE', 'AT', 'CH', 'FR', 'NL', 'BE', 'US', 'GB'];
 const PLANS = ['free', 'free', 'free', 'pro', 'team'];

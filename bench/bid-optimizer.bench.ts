@@ -6,22 +6,11 @@
  * `npm run bench -- bid-optimizer` runs it alone.
  */
 import { harvestSearchTerms, optimizeKeywords, reallocateBudgets, type AdSetRow, type KeywordRow, type SearchTermRow } from '../nodes/BidOptimizer/engine';
+import { random, time } from './shared';
 import type { BenchRow } from './types';
 
 const KEYWORDS = 200_000;
 const PER_GROUP = 100;
-
-/** mulberry32: a fixed, seeded stream so every run optimises the same account. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Clicks ~ long tail (most keywords a handful, a few hundreds); conversion 2–20%, order value 8–40, CPC 0.2–2. */
 function keywordRows(seed: number): KeywordRow[] {
@@ -78,15 +67,6 @@ function adSetRows(seed: number, n: number): AdSetRow[] {
 		const spend = Math.round(budget * 7 * (0.6 + 0.5 * next()) * 100) / 100;
 		return { adSetId: `as-${i}`, campaignId: `m-${Math.floor(i / 5)}`, dailyBudget: budget, spend, revenue: Math.round(spend * 4 * next() * 100) / 100, events: Math.floor(200 * next()) };
 	});
-}
-
-/** Wall-clock seconds, and the CPU seconds of this process (all threads, the garbage collector's included). */
-function time<T>(fn: () => T): { seconds: number; cpuSeconds: number; result: T } {
-	const cpu = process.cpuUsage();
-	const start = process.hrtime.bigint();
-	const result = fn();
-	const used = process.cpuUsage(cpu);
-	return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpuSeconds: (used.user + used.system) / 1e6, result };
 }
 
 export async function run(): Promise<BenchRow[]> {

@@ -6,25 +6,14 @@
  * forecast; then the CSV and the HTML. The issue's target: 1,000,000 rows in under 2 s.
  * `npm run bench -- campaign-report` runs it alone.
  */
-import { buildReport, toCsv, toHtml, type ReportSettings } from '../nodes/CampaignReport/engine';
+import { buildReport, DEFAULT_ANOMALIES, DEFAULT_FORECAST, DEFAULT_THRESHOLDS, STANDARD_COLUMNS, toCsv, toHtml, type ReportSettings } from '../nodes/CampaignReport/engine';
+import { random, time } from './shared';
 import type { BenchRow } from './types';
 
 const DAYS = 365;
 const CHANNELS = ['Google Ads', 'Meta Ads', 'Amazon Ads', 'TikTok Ads', 'Email'];
 const CAMPAIGNS = 50;
 const AD_GROUPS = 11;
-
-/** mulberry32: a fixed, seeded stream so every run summarises the same account. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function metricRows(seed: number): Array<Record<string, unknown>> {
 	const next = random(seed);
@@ -53,44 +42,19 @@ function metricRows(seed: number): Array<Record<string, unknown>> {
 	return rows;
 }
 
-/** Wall-clock seconds, and the CPU seconds of this process (all threads, the garbage collector's included). */
-function time<T>(fn: () => T): { seconds: number; cpuSeconds: number; result: T } {
-	const cpu = process.cpuUsage();
-	const start = process.hrtime.bigint();
-	const result = fn();
-	const used = process.cpuUsage(cpu);
-	return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpuSeconds: (used.user + used.system) / 1e6, result };
-}
-
 export async function run(): Promise<BenchRow[]> {
 	const rows = metricRows(11);
 	const settings: ReportSettings = {
-		columns: {
-			date: 'date',
-			channel: 'channel',
-			campaign: 'campaign',
-			impressions: 'impressions',
-			clicks: 'clicks',
-			spend: 'spend',
-			conversions: 'conversions',
-			revenue: 'revenue',
-			sent: 'sent',
-			delivered: 'delivered',
-			opened: 'opened',
-			clicked: 'clicked',
-			bounced: 'bounced',
-			unsubscribed: 'unsubscribed',
-			budget: 'budget',
-		},
+		columns: STANDARD_COLUMNS,
 		defaultChannel: '',
 		timeZone: 'Europe/Berlin',
 		asOf: Date.parse('2026-03-10T12:00:00Z'),
 		period: 'thisMonth',
 		budgets: [],
 		budgetFieldPer: 'day',
-		thresholds: { minRoas: 1.5, maxBounceRate: 0.05, maxDailySpendShare: 1.2, pacingTolerance: 0.1 },
-		anomalies: { metrics: ['spend', 'conversions', 'revenue'], k: 3, window: 28, minHistory: 14, seasonality: 'auto' },
-		forecast: { horizons: [7, 30], window: 28, level: 0.95, metrics: ['spend', 'conversions', 'revenue'] },
+		thresholds: DEFAULT_THRESHOLDS,
+		anomalies: DEFAULT_ANOMALIES,
+		forecast: DEFAULT_FORECAST,
 	};
 	buildReport(rows.slice(0, 50_000), settings); // warm-up: let V8 optimise the hot paths
 	const summary = time(() => buildReport(rows, settings));

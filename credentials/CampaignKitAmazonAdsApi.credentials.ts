@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { AMAZON_ADS_REGIONS, regionOf } from '../nodes/AmazonAds/engine/regions';
+import { baseUrlField, clientSecretField, expirableAccessTokenField, postTokenForm } from './shared/fields';
 
 /**
  * Amazon Ads with Login with Amazon (LWA): the refresh token an app gets once, when the advertiser
@@ -42,14 +43,7 @@ export class CampaignKitAmazonAdsApi implements ICredentialType {
 			placeholder: 'amzn1.application-oa2-client.…',
 			description: 'The client ID of your Login with Amazon security profile; also sent as Amazon-Advertising-API-ClientId',
 		},
-		{
-			displayName: 'Client Secret',
-			name: 'clientSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
+		clientSecretField(),
 		{
 			displayName: 'Refresh Token',
 			name: 'refreshToken',
@@ -80,14 +74,7 @@ export class CampaignKitAmazonAdsApi implements ICredentialType {
 			required: true,
 			description: 'The advertiser profile (one marketplace of one account), sent as Amazon-Advertising-API-Scope. GET /v2/profiles lists them.',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://advertising-api.amazon.com',
-			description: 'Leave empty for the region\'s API host; set it for a proxy or a test server',
-		},
+		baseUrlField('https://advertising-api.amazon.com', 'Leave empty for the region\'s API host; set it for a proxy or a test server'),
 		{
 			displayName: 'Login with Amazon URL',
 			name: 'authUrl',
@@ -96,31 +83,23 @@ export class CampaignKitAmazonAdsApi implements ICredentialType {
 			placeholder: 'https://api.amazon.com/auth/o2/token',
 			description: 'Leave empty for the region\'s Login with Amazon endpoint; set it for a proxy or a test server',
 		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		expirableAccessTokenField(),
 	];
 
 	/** Exchanges the refresh token for an access token (Login with Amazon, grant_type=refresh_token). */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const url = String(credentials.authUrl ?? '').trim() || AMAZON_ADS_REGIONS[regionOf(credentials.region)].token;
-		const answer = (await this.helpers.httpRequest({
-			method: 'POST',
+		const parsed = await postTokenForm(
+			this,
 			url,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8', Accept: 'application/json' },
-			body: new URLSearchParams({
+			{
 				grant_type: 'refresh_token',
 				refresh_token: String(credentials.refreshToken ?? ''),
 				client_id: String(credentials.clientId ?? ''),
 				client_secret: String(credentials.clientSecret ?? ''),
-			}).toString(),
-			json: false,
-		})) as string | { access_token?: string };
-		const parsed = typeof answer === 'string' ? (JSON.parse(answer) as { access_token?: string }) : answer;
+			},
+			'application/x-www-form-urlencoded;charset=UTF-8',
+		);
 		if (!parsed?.access_token) throw new Error('Login with Amazon answered without an access token');
 		return { accessToken: parsed.access_token };
 	}

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField } from './shared/fields';
 import { encodeRfc3986, signRequest } from '../nodes/shared/channel/sigv4';
 
 /**
@@ -51,14 +52,7 @@ export class CampaignKitAmazonSesApi implements ICredentialType {
 			default: '',
 			description: 'Only for temporary credentials (AWS STS)',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://email.us-east-1.amazonaws.com',
-			description: 'Leave empty for the region\'s SES endpoint; set it for a VPC endpoint, a proxy or a test server',
-		},
+		baseUrlField('https://email.us-east-1.amazonaws.com', 'Leave empty for the region\'s SES endpoint; set it for a VPC endpoint, a proxy or a test server'),
 	];
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

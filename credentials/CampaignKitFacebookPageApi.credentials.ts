@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, bearerAccessToken, graphApiVersionField, secretField } from './shared/fields';
+
 /**
  * Posting to a Facebook Page (Graph API): a Page access token with `pages_manage_posts` and
  * `pages_read_engagement`, and the Page's ID. A credential of its own, not Meta Ads': a Page
@@ -15,15 +17,7 @@ export class CampaignKitFacebookPageApi implements ICredentialType {
 	icon = { light: 'file:icons/facebook.svg', dark: 'file:icons/facebook.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Page Access Token',
-			name: 'accessToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'A Page access token (GET /me/accounts with a user token lists them); long-lived Page tokens do not expire',
-		},
+		secretField('Page Access Token', 'accessToken', 'A Page access token (GET /me/accounts with a user token lists them); long-lived Page tokens do not expire'),
 		{
 			displayName: 'Page ID',
 			name: 'pageId',
@@ -32,27 +26,11 @@ export class CampaignKitFacebookPageApi implements ICredentialType {
 			required: true,
 			placeholder: '104000000000000',
 		},
-		{
-			displayName: 'API Version',
-			name: 'apiVersion',
-			type: 'string',
-			default: 'v24.0',
-			description: 'The Graph API version, e.g. v24.0',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://graph.facebook.com',
-			description: 'Leave empty for graph.facebook.com; set it for a proxy or a test server',
-		},
+		graphApiVersionField(),
+		baseUrlField('https://graph.facebook.com', 'Leave empty for graph.facebook.com; set it for a proxy or a test server'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{ $credentials.accessToken }}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAccessToken();
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField } from './shared/fields';
 import {
 	FIREBASE_MESSAGING_SCOPE,
 	GOOGLE_TOKEN_URL,
@@ -82,14 +83,7 @@ export class CampaignKitFirebaseApi implements ICredentialType {
 			placeholder: '-----BEGIN PRIVATE KEY-----…',
 			description: 'The private_key value of the key file; \\n as typed in the file is fine',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://fcm.googleapis.com',
-			description: 'Leave empty for Firebase\'s API; set it for a proxy or a test server',
-		},
+		baseUrlField('https://fcm.googleapis.com', 'Leave empty for Firebase\'s API; set it for a proxy or a test server'),
 		{
 			displayName: 'Token URL',
 			name: 'oauthUrl',

@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, bearerAccessToken, graphApiVersionField, secretField } from './shared/fields';
+
 /**
  * Instagram content publishing (Graph API) for a professional (business or creator) account: an
  * access token with `instagram_content_publish` (and `instagram_basic`), and the account's ID.
@@ -17,15 +19,7 @@ export class CampaignKitInstagramApi implements ICredentialType {
 	icon = { light: 'file:icons/instagram.svg', dark: 'file:icons/instagram.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'A long-lived user or system-user token with instagram_basic and instagram_content_publish',
-		},
+		secretField('Access Token', 'accessToken', 'A long-lived user or system-user token with instagram_basic and instagram_content_publish'),
 		{
 			displayName: 'Instagram Account ID',
 			name: 'accountId',
@@ -35,27 +29,11 @@ export class CampaignKitInstagramApi implements ICredentialType {
 			placeholder: '17841400000000000',
 			description: 'The Instagram professional account\'s ID (GET /me/accounts?fields=instagram_business_account shows it)',
 		},
-		{
-			displayName: 'API Version',
-			name: 'apiVersion',
-			type: 'string',
-			default: 'v24.0',
-			description: 'The Graph API version, e.g. v24.0',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://graph.facebook.com',
-			description: 'Leave empty for graph.facebook.com; https://graph.instagram.com for Instagram Login tokens; or a proxy or test server',
-		},
+		graphApiVersionField(),
+		baseUrlField('https://graph.facebook.com', 'Leave empty for graph.facebook.com; https://graph.instagram.com for Instagram Login tokens; or a proxy or test server'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{ $credentials.accessToken }}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAccessToken();
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, secretField } from './shared/fields';
+
 /** Kit (formerly ConvertKit) API v4 with a v4 API key in the X-Kit-Api-Key header. */
 export class CampaignKitKitApi implements ICredentialType {
 	name = 'campaignKitKitApi';
@@ -11,23 +13,8 @@ export class CampaignKitKitApi implements ICredentialType {
 	icon = { light: 'file:icons/kit.svg', dark: 'file:icons/kit.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key (V4)',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'Settings → Developer → API keys, a v4 key ("kit_…"). Kit allows 120 requests per minute per key.',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.kit.com',
-			description: 'Leave empty for Kit\'s API; set it for a proxy or a test server',
-		},
+		secretField('API Key (V4)', 'apiKey', 'Settings → Developer → API keys, a v4 key ("kit_…"). Kit allows 120 requests per minute per key.'),
+		baseUrlField('https://api.kit.com', 'Leave empty for Kit\'s API; set it for a proxy or a test server'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

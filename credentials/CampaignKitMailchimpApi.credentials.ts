@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, secretField } from './shared/fields';
+
 /**
  * Mailchimp Marketing API v3 with an API key: HTTP Basic with any user name and the key as the
  * password. The key ends in its data center ("…-us21"), which names the host
@@ -15,23 +17,8 @@ export class CampaignKitMailchimpApi implements ICredentialType {
 	icon = { light: 'file:icons/mailchimp.svg', dark: 'file:icons/mailchimp.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'Profile → Extras → API keys. It ends in your data center, e.g. "-us21".',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://us21.api.mailchimp.com/3.0',
-			description: 'Leave empty to use the data center in the API key. Set it for a proxy or a test server (include /3.0).',
-		},
+		secretField('API Key', 'apiKey', 'Profile → Extras → API keys. It ends in your data center, e.g. "-us21".'),
+		baseUrlField('https://us21.api.mailchimp.com/3.0', 'Leave empty to use the data center in the API key. Set it for a proxy or a test server (include /3.0).'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

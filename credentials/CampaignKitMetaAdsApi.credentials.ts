@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, graphApiVersionField, secretField } from './shared/fields';
+
 /**
  * Meta Marketing API (Graph) with a user or system-user access token. With the app secret set,
  * every request also carries `appsecret_proof` = hex HMAC-SHA256(app secret, access token), which
@@ -19,15 +21,7 @@ export class CampaignKitMetaAdsApi implements ICredentialType {
 	icon = { light: 'file:icons/metaAds.svg', dark: 'file:icons/metaAds.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'A system-user token (Business Settings → System Users) with ads_management and ads_read; a user token works too but expires',
-		},
+		secretField('Access Token', 'accessToken', 'A system-user token (Business Settings → System Users) with ads_management and ads_read; a user token works too but expires'),
 		{
 			displayName: 'App Secret',
 			name: 'appSecret',
@@ -45,21 +39,8 @@ export class CampaignKitMetaAdsApi implements ICredentialType {
 			placeholder: 'act_1234567890',
 			description: 'The ad account the node works in, with or without "act_"',
 		},
-		{
-			displayName: 'API Version',
-			name: 'apiVersion',
-			type: 'string',
-			default: 'v24.0',
-			description: 'The Graph API version, e.g. v24.0; Meta supports each for about two years',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://graph.facebook.com',
-			description: 'Leave empty for graph.facebook.com; set it for a proxy or a test server',
-		},
+		graphApiVersionField('The Graph API version, e.g. v24.0; Meta supports each for about two years'),
+		baseUrlField('https://graph.facebook.com', 'Leave empty for graph.facebook.com; set it for a proxy or a test server'),
 	];
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, secretField } from './shared/fields';
+
 /**
  * A OneSignal app: its App ID and App API key. Current keys go in `Authorization: Key …`; keys
  * made before OneSignal's 2024 key change use `Basic …`. Prefixed: n8n names must be unique.
@@ -23,15 +25,7 @@ export class CampaignKitOneSignalApi implements ICredentialType {
 			placeholder: '8250eaf6-1a58-489e-b136-7c74a864b434',
 			description: 'Settings → Keys & IDs in the OneSignal dashboard',
 		},
-		{
-			displayName: 'App API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'An App API key of this app (Settings → Keys & IDs)',
-		},
+		secretField('App API Key', 'apiKey', 'An App API key of this app (Settings → Keys & IDs)'),
 		{
 			displayName: 'Key Type',
 			name: 'keyType',
@@ -43,14 +37,7 @@ export class CampaignKitOneSignalApi implements ICredentialType {
 			default: 'key',
 			description: 'Keys made before late 2024 are legacy REST API keys, sent the older way',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.onesignal.com',
-			description: 'Leave empty for OneSignal\'s API; set it for a proxy or a test server',
-		},
+		baseUrlField('https://api.onesignal.com', 'Leave empty for OneSignal\'s API; set it for a proxy or a test server'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

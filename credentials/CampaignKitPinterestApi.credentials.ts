@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, bearerAccessToken, secretField } from './shared/fields';
+
 /**
  * Pinterest API v5 with an access token that is pasted in (the developer portal makes one for
  * your own account, valid 30 days). The alternative is CampaignKitPinterestOAuth2Api, where n8n
@@ -15,29 +17,11 @@ export class CampaignKitPinterestApi implements ICredentialType {
 	icon = { light: 'file:icons/pinterest.svg', dark: 'file:icons/pinterest.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'A user access token with the scopes boards:read, pins:read and pins:write',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.pinterest.com',
-			description: 'Leave empty for Pinterest\'s API (https://api-sandbox.pinterest.com for the sandbox); set it for a proxy or a test server',
-		},
+		secretField('Access Token', 'accessToken', 'A user access token with the scopes boards:read, pins:read and pins:write'),
+		baseUrlField('https://api.pinterest.com', 'Leave empty for Pinterest\'s API (https://api-sandbox.pinterest.com for the sandbox); set it for a proxy or a test server'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{ $credentials.accessToken }}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAccessToken();
 
 	test: ICredentialTestRequest = {
 		request: { baseURL: '={{ $credentials.baseUrl || "https://api.pinterest.com" }}', url: '/v5/user_account', method: 'GET' },

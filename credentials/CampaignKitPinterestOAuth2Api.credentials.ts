@@ -1,5 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, oAuth2Fields } from './shared/fields';
+
 /**
  * Pinterest API v5 through n8n's OAuth2 sign-in (Authorization Code; Pinterest wants the app's ID
  * and secret in a Basic header on the token request). n8n refreshes the 30-day access token with
@@ -17,20 +19,13 @@ export class CampaignKitPinterestOAuth2Api implements ICredentialType {
 	icon = { light: 'file:icons/pinterest.svg', dark: 'file:icons/pinterest.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
-		{ displayName: 'Authorization URL', name: 'authUrl', type: 'hidden', default: 'https://www.pinterest.com/oauth/' },
-		{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'hidden', default: 'https://api.pinterest.com/v5/oauth/token' },
-		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: 'boards:read,pins:read,pins:write,user_accounts:read' },
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: '' },
-		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'header' },
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.pinterest.com',
-			description: 'Leave empty for Pinterest\'s API; set it for a proxy or a test server',
-		},
+		...oAuth2Fields({
+			grantType: 'authorizationCode',
+			authUrl: 'https://www.pinterest.com/oauth/',
+			accessTokenUrl: 'https://api.pinterest.com/v5/oauth/token',
+			scope: 'boards:read,pins:read,pins:write,user_accounts:read',
+		}),
+		baseUrlField('https://api.pinterest.com', 'Leave empty for Pinterest\'s API; set it for a proxy or a test server'),
 	];
 
 	test: ICredentialTestRequest = {

@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, secretField } from './shared/fields';
+
 /** Prefixed because n8n already has a `postmarkApi` credential (names must be unique in n8n). */
 export class CampaignKitPostmarkApi implements ICredentialType {
 	name = 'campaignKitPostmarkApi';
@@ -11,23 +13,8 @@ export class CampaignKitPostmarkApi implements ICredentialType {
 	icon = { light: 'file:icons/postmark.svg', dark: 'file:icons/postmark.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Server Token',
-			name: 'serverToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'The API token of the Postmark server to send from (Servers → your server → API Tokens)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.postmarkapp.com',
-			description: 'Leave empty for Postmark\'s API; set it for a proxy or a test server',
-		},
+		secretField('Server Token', 'serverToken', 'The API token of the Postmark server to send from (Servers → your server → API Tokens)'),
+		baseUrlField('https://api.postmarkapp.com', 'Leave empty for Postmark\'s API; set it for a proxy or a test server'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, secretField } from './shared/fields';
+
 /** Telnyx API v2 with an API key (Bearer). Prefixed: credential names must be unique in n8n. */
 export class CampaignKitTelnyxApi implements ICredentialType {
 	name = 'campaignKitTelnyxApi';
@@ -11,23 +13,8 @@ export class CampaignKitTelnyxApi implements ICredentialType {
 	icon = { light: 'file:icons/telnyx.svg', dark: 'file:icons/telnyx.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'A Telnyx API key (Mission Control Portal → Account Settings → Keys & Credentials), starting with KEY',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.telnyx.com',
-			description: 'Leave empty for Telnyx\'s API; set it for a proxy or a test server (without /v2)',
-		},
+		secretField('API Key', 'apiKey', 'A Telnyx API key (Mission Control Portal → Account Settings → Keys & Credentials), starting with KEY'),
+		baseUrlField('https://api.telnyx.com', 'Leave empty for Telnyx\'s API; set it for a proxy or a test server (without /v2)'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { baseUrlField, clientSecretField, expirableAccessTokenField, postTokenForm, secretField } from './shared/fields';
+
 /**
  * TikTok Content Posting API with OAuth2 user tokens, the only kind TikTok accepts for posting
  * (scope `video.publish`). TikTok's sign-in names the app `client_key` where n8n's OAuth2 flow
@@ -39,56 +41,26 @@ export class CampaignKitTikTokApi implements ICredentialType {
 			required: true,
 			description: 'Your app\'s client key (TikTok for Developers → your app → App details)',
 		},
-		{
-			displayName: 'Client Secret',
-			name: 'clientSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Refresh Token',
-			name: 'refreshToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'The refresh token from the creator\'s authorisation of your app, with the scope video.publish',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://open.tiktokapis.com',
-			description: 'Leave empty for TikTok\'s API (the token endpoint is on the same host); set it for a proxy or a test server',
-		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		clientSecretField(),
+		secretField('Refresh Token', 'refreshToken', 'The refresh token from the creator\'s authorisation of your app, with the scope video.publish'),
+		baseUrlField('https://open.tiktokapis.com', 'Leave empty for TikTok\'s API (the token endpoint is on the same host); set it for a proxy or a test server'),
+		expirableAccessTokenField(),
 	];
 
 	/** Exchanges the refresh token for an access token (POST /v2/oauth/token/, form-encoded). */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const base = (String(credentials.baseUrl ?? '').trim() || 'https://open.tiktokapis.com').replace(/\/+$/, '');
-		const answer = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${base}/v2/oauth/token/`,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-			body: new URLSearchParams({
+		const parsed = await postTokenForm(
+			this,
+			`${base}/v2/oauth/token/`,
+			{
 				client_key: String(credentials.clientKey ?? ''),
 				client_secret: String(credentials.clientSecret ?? ''),
 				grant_type: 'refresh_token',
 				refresh_token: String(credentials.refreshToken ?? ''),
-			}).toString(),
-			json: false,
-		})) as string | { access_token?: string; error?: string; error_description?: string };
-		const parsed = typeof answer === 'string' ? (JSON.parse(answer) as { access_token?: string; error?: string; error_description?: string }) : answer;
+			},
+			'application/x-www-form-urlencoded',
+		);
 		if (!parsed?.access_token) {
 			throw new Error(`TikTok gave no access token${parsed?.error ? `: ${parsed.error}${parsed.error_description ? ` (${parsed.error_description})` : ''}` : ''}`);
 		}

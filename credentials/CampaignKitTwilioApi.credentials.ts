@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField } from './shared/fields';
+
 /**
  * Twilio's REST API with HTTP Basic authentication: the Account SID and Auth Token, or an API
  * key's SID and secret (the Account SID still names the account in every path). Prefixed because
@@ -62,14 +64,7 @@ export class CampaignKitTwilioApi implements ICredentialType {
 			required: true,
 			displayOptions: { show: { authType: ['apiKey'] } },
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.twilio.com',
-			description: 'Leave empty for Twilio\'s API; set it for a regional edge, a proxy or a test server',
-		},
+		baseUrlField('https://api.twilio.com', 'Leave empty for Twilio\'s API; set it for a regional edge, a proxy or a test server'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

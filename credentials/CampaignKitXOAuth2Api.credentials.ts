@@ -1,5 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlField, oAuth2Fields } from './shared/fields';
+
 /**
  * X (Twitter) API v2 through n8n's OAuth2 sign-in: Authorization Code with PKCE, the flow X
  * requires for posting on a user's behalf. `offline.access` gives a refresh token, which n8n uses
@@ -18,21 +20,13 @@ export class CampaignKitXOAuth2Api implements ICredentialType {
 	icon = { light: 'file:icons/x.svg', dark: 'file:icons/x.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
-		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'pkce' },
-		{ displayName: 'Authorization URL', name: 'authUrl', type: 'hidden', default: 'https://x.com/i/oauth2/authorize' },
-		{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'hidden', default: 'https://api.x.com/2/oauth2/token' },
-		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: 'tweet.read tweet.write users.read media.write offline.access' },
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: '' },
-		// X wants a confidential client's ID and secret in a Basic header on the token request.
-		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'header' },
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.x.com',
-			description: 'Leave empty for X\'s API; set it for a proxy or a test server',
-		},
+		...oAuth2Fields({
+			grantType: 'pkce',
+			authUrl: 'https://x.com/i/oauth2/authorize',
+			accessTokenUrl: 'https://api.x.com/2/oauth2/token',
+			scope: 'tweet.read tweet.write users.read media.write offline.access',
+		}),
+		baseUrlField('https://api.x.com', 'Leave empty for X\'s API; set it for a proxy or a test server'),
 	];
 
 	test: ICredentialTestRequest = {

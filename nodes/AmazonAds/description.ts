@@ -1,8 +1,7 @@
 /** What the Amazon Ads node shows on the canvas: resources, operations and their fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-type Show = Record<string, Array<string | boolean>>;
-const on = (resource: string[], operation: string[], extra: Show = {}): INodeProperties['displayOptions'] => ({ show: { resource, operation, ...extra } });
+import { on, operation, resource, returnAllAndLimit, text } from '../shared/description';
 
 const ENTITIES = ['campaigns', 'adGroups', 'keywords', 'negativeKeywords', 'targets'];
 
@@ -12,26 +11,6 @@ const stateOption = (withArchived = false) => [
 	...(withArchived ? [{ name: 'Archived', value: 'ARCHIVED' }] : []),
 ];
 
-const text = (displayName: string, name: string, displayOptions: INodeProperties['displayOptions'], extra: Partial<INodeProperties> = {}): INodeProperties => ({
-	displayName,
-	name,
-	type: 'string',
-	default: '',
-	required: true,
-	displayOptions,
-	...extra,
-});
-
-const operation = (resource: string, options: INodeProperties['options'], defaultValue: string): INodeProperties => ({
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: [resource] } },
-	options,
-	default: defaultValue,
-});
-
 const entityOperations = (label: string, plural: string) => [
 	{ name: 'Archive', value: 'archive', action: `Archive ${plural}`, description: `Archive ${plural} by ID (permanent: Amazon cannot enable them again)` },
 	{ name: 'Create', value: 'create', action: `Create ${plural}`, description: `Create one ${label} per item, up to 1,000 per request` },
@@ -40,12 +19,8 @@ const entityOperations = (label: string, plural: string) => [
 ];
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
+	resource(
+		[
 			{ name: 'Ad Group', value: 'adGroups' },
 			{ name: 'Bid Optimizer Change', value: 'changes' },
 			{ name: 'Campaign', value: 'campaigns' },
@@ -54,8 +29,8 @@ export const properties: INodeProperties[] = [
 			{ name: 'Product Target', value: 'targets' },
 			{ name: 'Report', value: 'reports' },
 		],
-		default: 'keywords',
-	},
+		'keywords',
+	),
 	operation('campaigns', entityOperations('campaign', 'campaigns'), 'list'),
 	operation('adGroups', entityOperations('ad group', 'ad groups'), 'list'),
 	operation('keywords', entityOperations('keyword', 'keywords'), 'update'),
@@ -262,23 +237,7 @@ export const properties: INodeProperties[] = [
 	},
 
 	// ---- List
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: on(ENTITIES, ['list']),
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		displayOptions: on(ENTITIES, ['list'], { returnAll: [false] }),
-		description: 'Max number of results to return',
-	},
+	...returnAllAndLimit(on(ENTITIES, ['list'])),
 	{
 		displayName: 'Filters',
 		name: 'filters',

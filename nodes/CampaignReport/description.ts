@@ -1,32 +1,14 @@
 /** What the Campaign Report node shows on the canvas: the data's source, the period, budgets, the output. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { STANDARD_COLUMNS } from './engine/defaults';
 import type { Column } from './engine/types';
 
 export type Source = 'standard' | 'amazonAds' | 'metaAds' | 'deliveryEvents' | 'attribution';
 
 /** The field names each source's rows use; a field set under Field Names wins. */
 export const SOURCE_FIELDS: Record<Source, { columns: Partial<Record<Column, string>>; defaultChannel: string }> = {
-	standard: {
-		columns: {
-			date: 'date',
-			channel: 'channel',
-			campaign: 'campaign',
-			impressions: 'impressions',
-			clicks: 'clicks',
-			spend: 'spend',
-			conversions: 'conversions',
-			revenue: 'revenue',
-			sent: 'sent',
-			delivered: 'delivered',
-			opened: 'opened',
-			clicked: 'clicked',
-			bounced: 'bounced',
-			unsubscribed: 'unsubscribed',
-			budget: 'budget',
-		},
-		defaultChannel: '',
-	},
+	standard: { columns: STANDARD_COLUMNS, defaultChannel: '' },
 	amazonAds: {
 		columns: {
 			date: 'date',

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerProperty, providerSubtitle } from '../shared/channel/description';
-import { campaignTracking, channelCredentials, sendHistoryProperty, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, channelCredentials, sendHistoryProperty, sendingOptionsCollection, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { emailDrafts } from './compose';
 import { EMAIL_PROVIDERS, emailProvider } from './providers';
@@ -126,45 +126,38 @@ export class Email implements INodeType {
 			},
 			campaignTracking(WORDS, { displayOptions: { show: { content: ['message'] } } }),
 			sendHistoryProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: sendingOptions(WORDS, [
-					{
-						displayName: 'Postmark Message Stream',
-						name: 'postmarkMessageStream',
-						type: 'string',
-						default: '',
-						placeholder: 'broadcast',
-						description: 'Postmark stream to send through; Postmark\'s transactional stream when empty. Use a broadcast stream for campaigns.',
-					},
-					{
-						displayName: 'Recipient Name',
-						name: 'recipientName',
-						type: 'string',
-						default: '',
-						placeholder: 'Ann Smith',
-						description: 'The contact\'s name in the To line, e.g. an expression for their name field',
-					},
-					{
-						displayName: 'Reply-To Email',
-						name: 'replyTo',
-						type: 'string',
-						default: '',
-						placeholder: 'support@yourbrand.com',
-					},
-					{
-						displayName: 'SES Configuration Set',
-						name: 'sesConfigurationSet',
-						type: 'string',
-						default: '',
-						description: 'Amazon SES configuration set that publishes delivery events (opens, clicks, bounces)',
-					},
-				]),
-			},
+			sendingOptionsCollection(WORDS, [
+				{
+					displayName: 'Postmark Message Stream',
+					name: 'postmarkMessageStream',
+					type: 'string',
+					default: '',
+					placeholder: 'broadcast',
+					description: 'Postmark stream to send through; Postmark\'s transactional stream when empty. Use a broadcast stream for campaigns.',
+				},
+				{
+					displayName: 'Recipient Name',
+					name: 'recipientName',
+					type: 'string',
+					default: '',
+					placeholder: 'Ann Smith',
+					description: 'The contact\'s name in the To line, e.g. an expression for their name field',
+				},
+				{
+					displayName: 'Reply-To Email',
+					name: 'replyTo',
+					type: 'string',
+					default: '',
+					placeholder: 'support@yourbrand.com',
+				},
+				{
+					displayName: 'SES Configuration Set',
+					name: 'sesConfigurationSet',
+					type: 'string',
+					default: '',
+					description: 'Amazon SES configuration set that publishes delivery events (opens, clicks, bounces)',
+				},
+			]),
 		],
 	};
 

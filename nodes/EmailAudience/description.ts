@@ -1,20 +1,9 @@
 /** What the Email Audience node shows on the canvas: resources, operations and their fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-type Options = INodeProperties['displayOptions'];
-const on = (resource: string[], operation?: string[]): Options => ({ show: operation ? { resource, operation } : { resource } });
+import { on, operation, resource, returnAllAndLimit, text, type DisplayOptions } from '../shared/description';
 
-const operation = (resource: string, options: NonNullable<INodeProperties['options']>, value: string): INodeProperties => ({
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: [resource] } },
-	options,
-	default: value,
-});
-
-const email = (displayOptions: Options): INodeProperties => ({
+const email = (displayOptions: DisplayOptions): INodeProperties => ({
 	displayName: 'Email',
 	name: 'email',
 	type: 'string',
@@ -25,47 +14,20 @@ const email = (displayOptions: Options): INodeProperties => ({
 	description: 'The contact\'s email address, usually mapped from the incoming item',
 });
 
-const text = (displayName: string, name: string, displayOptions: Options, extra: Partial<INodeProperties> = {}): INodeProperties => ({
-	displayName,
-	name,
-	type: 'string',
-	default: '',
-	required: true,
-	displayOptions,
-	...extra,
-});
-
-const returnAll = (displayOptions: Options): INodeProperties[] => [
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, displayOptions, description: 'Whether to return all results or only up to a given limit' },
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		displayOptions: { show: { ...displayOptions?.show, returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
-];
-
 const MC_MEMBER_OPS = ['upsert', 'batchSubscribe'];
 const MC_ALL_BUT_LIST = ['upsert', 'addTags', 'removeTags', 'unsubscribe', 'archive', 'batchSubscribe'];
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
+	resource(
+		[
 			{ name: 'Kit Subscriber', value: 'kitSubscriber' },
 			{ name: 'List Hygiene', value: 'listHygiene' },
 			{ name: 'Mailchimp Member', value: 'mailchimpMember' },
 			{ name: 'SendGrid Contact', value: 'sendgridContact' },
 			{ name: 'SendGrid Suppression', value: 'sendgridSuppression' },
 		],
-		default: 'mailchimpMember',
-	},
+		'mailchimpMember',
+	),
 	operation(
 		'mailchimpMember',
 		[
@@ -174,7 +136,7 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Tags for new members, comma-separated' },
 		],
 	},
-	...returnAll(on(['mailchimpMember'], ['list'])),
+	...returnAllAndLimit(on(['mailchimpMember'], ['list'])),
 	{
 		displayName: 'Filters',
 		name: 'memberFilters',
@@ -292,7 +254,7 @@ export const properties: INodeProperties[] = [
 	},
 	text('Group ID', 'groupId', { show: { resource: ['sendgridSuppression'], scope: ['group'] } }, { description: 'Marketing → Unsubscribe Groups, the group\'s ID' }),
 	email(on(['sendgridSuppression'], ['add', 'remove'])),
-	...returnAll(on(['sendgridSuppression'], ['list'])),
+	...returnAllAndLimit(on(['sendgridSuppression'], ['list'])),
 
 	// ---- List hygiene
 	{

@@ -1,8 +1,7 @@
 /** What the Meta Ads node shows on the canvas: resources, operations and their fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-type Show = Record<string, Array<string | boolean>>;
-const on = (resource: string[], operation: string[], extra: Show = {}): INodeProperties['displayOptions'] => ({ show: { resource, operation, ...extra } });
+import { on, operation, resource, returnAllAndLimit, text } from '../shared/description';
 
 const OBJECTS = ['campaigns', 'adSets', 'ads'];
 
@@ -16,26 +15,6 @@ const status = (displayOptions: INodeProperties['displayOptions'], value = 'PAUS
 	],
 	default: value,
 	displayOptions,
-});
-
-const text = (displayName: string, name: string, displayOptions: INodeProperties['displayOptions'], extra: Partial<INodeProperties> = {}): INodeProperties => ({
-	displayName,
-	name,
-	type: 'string',
-	default: '',
-	required: true,
-	displayOptions,
-	...extra,
-});
-
-const operation = (resource: string, options: INodeProperties['options'], value: string): INodeProperties => ({
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: [resource] } },
-	options,
-	default: value,
 });
 
 const objectOperations = (plural: string) => [
@@ -85,12 +64,8 @@ const MATCH_FIELDS: Array<[string, string, string, string]> = [
 const usersOps = ['addUsers', 'removeUsers'];
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
+	resource(
+		[
 			{ name: 'Ad', value: 'ads' },
 			{ name: 'Ad Set', value: 'adSets' },
 			{ name: 'Bid Optimizer Change', value: 'changes' },
@@ -98,8 +73,8 @@ export const properties: INodeProperties[] = [
 			{ name: 'Custom Audience', value: 'customAudiences' },
 			{ name: 'Insight', value: 'insights' },
 		],
-		default: 'insights',
-	},
+		'insights',
+	),
 	operation('campaigns', objectOperations('campaigns'), 'list'),
 	operation('adSets', objectOperations('ad sets'), 'list'),
 	operation('ads', objectOperations('ads'), 'list'),
@@ -232,8 +207,7 @@ export const properties: INodeProperties[] = [
 	},
 
 	// ---- List
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, displayOptions: on(OBJECTS, ['list']), description: 'Whether to return all results or only up to a given limit' },
-	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: 50, displayOptions: on(OBJECTS, ['list'], { returnAll: [false] }), description: 'Max number of results to return' },
+	...returnAllAndLimit(on(OBJECTS, ['list'])),
 	{
 		displayName: 'Filters',
 		name: 'filters',

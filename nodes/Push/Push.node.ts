@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerProperty, providerSubtitle } from '../shared/channel/description';
-import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, channelCredentials, sendHistoryProperty, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, channelCredentials, sendHistoryProperty, sendingOptionsCollection, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { pushDrafts } from './compose';
 import { PUSH_CHOICE, PUSH_PROVIDERS, pushProvider } from './providers';
@@ -106,18 +106,9 @@ export class Push implements INodeType {
 			},
 			campaignTracking(WORDS),
 			sendHistoryProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: sendingOptions(WORDS, [
-					requestsAtOnce(
-						'Requests sent in parallel: one per device for Firebase, one per 2,000 recipients of the same notification for OneSignal',
-					),
-]),
-			},
+			sendingOptionsCollection(WORDS, [
+				requestsAtOnce('Requests sent in parallel: one per device for Firebase, one per 2,000 recipients of the same notification for OneSignal'),
+			]),
 		],
 	};
 

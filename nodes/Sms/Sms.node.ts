@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseProviderChoice, providerProperty, providerSubtitle, whenProvider } from '../shared/channel/description';
-import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, channelCredentials, sendHistoryProperty, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, requestsAtOnce, requestsAtOnceSetting, channelCredentials, sendHistoryProperty, sendingOptionsCollection, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { smsDrafts } from './compose';
 import type { SmsProviderId } from './content';
@@ -100,34 +100,27 @@ export class Sms implements INodeType {
 			},
 			campaignTracking(WORDS),
 			sendHistoryProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: sendingOptions(WORDS, [
-					requestsAtOnce(
-						'Messages sent in parallel (each is one request). Keep it within your account\'s limit; the provider queues what its senders cannot send at once.',
-					),
-					{
-						displayName: 'Status Callback URL',
-						name: 'statusCallback',
-						type: 'string',
-						default: '',
-						placeholder: 'https://n8n.example.com/webhook/delivery-events/twilio',
-						description:
-							'Where the provider reports each message\'s delivery (e.g. a Delivery Events Trigger). The idempotency key is added to it so events can be traced back.',
-					},
-					{
-						displayName: 'Telnyx Messaging Profile ID',
-						name: 'telnyxMessagingProfileId',
-						type: 'string',
-						default: '',
-						description: 'The messaging profile to send with; Telnyx needs it for alphanumeric sender IDs',
-					},
-				]),
-			},
+			sendingOptionsCollection(WORDS, [
+				requestsAtOnce(
+					'Messages sent in parallel (each is one request). Keep it within your account\'s limit; the provider queues what its senders cannot send at once.',
+				),
+				{
+					displayName: 'Status Callback URL',
+					name: 'statusCallback',
+					type: 'string',
+					default: '',
+					placeholder: 'https://n8n.example.com/webhook/delivery-events/twilio',
+					description:
+						'Where the provider reports each message\'s delivery (e.g. a Delivery Events Trigger). The idempotency key is added to it so events can be traced back.',
+				},
+				{
+					displayName: 'Telnyx Messaging Profile ID',
+					name: 'telnyxMessagingProfileId',
+					type: 'string',
+					default: '',
+					description: 'The messaging profile to send with; Telnyx needs it for alphanumeric sender IDs',
+				},
+			]),
 		],
 	};
 

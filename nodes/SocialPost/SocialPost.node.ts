@@ -1,7 +1,7 @@
 import type { IDataObject, INodeCredentialDescription, IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { campaignTracking, sendingOptions, sendingSettings, type ChannelWords } from '../shared/channel/options';
+import { campaignTracking, sendingOptionsCollection, sendingSettings, type ChannelWords } from '../shared/channel/options';
 import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send';
 import { socialDrafts } from './compose';
 import type { Platform } from './engine/rules';
@@ -155,47 +155,40 @@ const properties: INodeProperties[] = [
 			'When the post may go out (ISO 8601 with offset). Empty or past: now. Ahead: Skipped with retryAt, for a Wait node to bring back then; a Facebook Page schedules posts 10 minutes to 30 days ahead itself.',
 	},
 	campaignTracking(WORDS),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: sendingOptions(WORDS, [
-			{
-				displayName: 'When Content Does Not Fit',
-				name: 'whenNotFitting',
-				type: 'options',
-				options: [
-					{ name: 'Skip It and Offer an Adapted Version', value: 'skip', description: 'The item leaves on Skipped with the reason and post.adapted, a version that fits' },
-					{ name: 'Publish the Adapted Version', value: 'publishAdapted', description: 'Shortened at a word boundary, hashtags kept at the end; post.adapted says what changed' },
-				],
-				default: 'skip',
-				description: 'What happens to a post that is too long or has too many hashtags. Missing media or a wrong image shape is always Skipped.',
-			},
-			{
-				displayName: 'Facebook Scheduling',
-				name: 'facebookScheduling',
-				type: 'boolean',
-				default: true,
-				description: 'Whether a Page post due 10 minutes to 30 days ahead is handed to Facebook now, to publish at its time',
-			},
-			{
-				displayName: 'Image Width (Px)',
-				name: 'imageWidth',
-				type: 'number',
-				default: 0,
-				description: 'The image\'s width (an expression reading it from the item works), to check Instagram\'s aspect ratios before posting',
-			},
-			{
-				displayName: 'Image Height (Px)',
-				name: 'imageHeight',
-				type: 'number',
-				default: 0,
-				description: 'The image\'s height, to check Instagram\'s aspect ratios before posting',
-			},
-		]),
-	},
+	sendingOptionsCollection(WORDS, [
+		{
+			displayName: 'When Content Does Not Fit',
+			name: 'whenNotFitting',
+			type: 'options',
+			options: [
+				{ name: 'Skip It and Offer an Adapted Version', value: 'skip', description: 'The item leaves on Skipped with the reason and post.adapted, a version that fits' },
+				{ name: 'Publish the Adapted Version', value: 'publishAdapted', description: 'Shortened at a word boundary, hashtags kept at the end; post.adapted says what changed' },
+			],
+			default: 'skip',
+			description: 'What happens to a post that is too long or has too many hashtags. Missing media or a wrong image shape is always Skipped.',
+		},
+		{
+			displayName: 'Facebook Scheduling',
+			name: 'facebookScheduling',
+			type: 'boolean',
+			default: true,
+			description: 'Whether a Page post due 10 minutes to 30 days ahead is handed to Facebook now, to publish at its time',
+		},
+		{
+			displayName: 'Image Width (Px)',
+			name: 'imageWidth',
+			type: 'number',
+			default: 0,
+			description: 'The image\'s width (an expression reading it from the item works), to check Instagram\'s aspect ratios before posting',
+		},
+		{
+			displayName: 'Image Height (Px)',
+			name: 'imageHeight',
+			type: 'number',
+			default: 0,
+			description: 'The image\'s height, to check Instagram\'s aspect ratios before posting',
+		},
+	]),
 ];
 
 // Not usableAsTool: n8n's tool wrapper returns only the first output, so an agent would never see

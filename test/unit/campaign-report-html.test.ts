@@ -11,37 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 
-import { buildReport, toHtml, type ReportSettings } from '../../nodes/CampaignReport/engine';
-import reference from '../reference/campaign-report-reference.json';
+import { buildReport, toHtml } from '../../nodes/CampaignReport/engine';
+import { reference, referenceSettings } from '../helpers/campaign-report';
 
-const settings: ReportSettings = {
-	columns: {
-		date: 'date',
-		channel: 'channel',
-		campaign: 'campaign',
-		impressions: 'impressions',
-		clicks: 'clicks',
-		spend: 'spend',
-		conversions: 'conversions',
-		revenue: 'revenue',
-		sent: 'sent',
-		delivered: 'delivered',
-		opened: 'opened',
-		clicked: 'clicked',
-		bounced: 'bounced',
-		unsubscribed: 'unsubscribed',
-		budget: 'budget',
-	},
-	defaultChannel: '',
-	timeZone: reference.timeZone,
-	asOf: Date.parse(reference.asOf),
-	period: 'thisMonth',
-	budgets: [{ channel: 'Meta Ads', amount: 2000, per: 'period' }],
-	budgetFieldPer: 'day',
-	thresholds: { minRoas: 1.5, maxBounceRate: 0.05, maxDailySpendShare: 1.2, pacingTolerance: 0.1 },
-	anomalies: { metrics: ['spend', 'conversions', 'revenue'], k: 3, window: 28, minHistory: 14, seasonality: 'auto' },
-	forecast: { horizons: [7, 30], window: 28, level: 0.95, metrics: ['spend', 'conversions', 'revenue'] },
-};
+const settings = referenceSettings();
 const report = buildReport(reference.rows, settings, 'Weekly campaign report');
 const html = toHtml(report, { currency: '€' });
 

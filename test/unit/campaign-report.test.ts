@@ -12,13 +12,14 @@ import {
 	KPIS,
 	reportPeriods,
 	robustBand,
+	STANDARD_COLUMNS,
 	toCsv,
 	trendForecast,
 	type ReportRow,
 	type ReportSettings,
 } from '../../nodes/CampaignReport/engine';
 import { dayOfIso } from '../../nodes/CampaignReport/engine/days';
-import reference from '../reference/campaign-report-reference.json';
+import { reference, referenceSettings } from '../helpers/campaign-report';
 
 function near(actual: number | null | undefined, expected: number | null | undefined, tolerance = 1e-9) {
 	if (expected === null || expected === undefined) {
@@ -30,41 +31,7 @@ function near(actual: number | null | undefined, expected: number | null | undef
 	}
 }
 
-const COLUMNS: ReportSettings['columns'] = {
-	date: 'date',
-	channel: 'channel',
-	campaign: 'campaign',
-	impressions: 'impressions',
-	clicks: 'clicks',
-	spend: 'spend',
-	conversions: 'conversions',
-	revenue: 'revenue',
-	sent: 'sent',
-	delivered: 'delivered',
-	opened: 'opened',
-	clicked: 'clicked',
-	bounced: 'bounced',
-	unsubscribed: 'unsubscribed',
-	budget: 'budget',
-};
-
-function settings(over: Partial<ReportSettings> = {}): ReportSettings {
-	return {
-		columns: COLUMNS,
-		defaultChannel: '',
-		timeZone: 'Europe/Berlin',
-		asOf: Date.parse(reference.asOf),
-		period: 'thisMonth',
-		budgets: [{ channel: 'Meta Ads', amount: 2000, per: 'period' }],
-		budgetFieldPer: 'day',
-		thresholds: { minRoas: 1.5, maxBounceRate: 0.05, maxDailySpendShare: 1.2, pacingTolerance: 0.1 },
-		anomalies: { metrics: ['spend', 'conversions', 'revenue'], k: 3, window: 28, minHistory: 14, seasonality: 'auto' },
-		forecast: { horizons: [7, 30], window: 28, level: 0.95, metrics: ['spend', 'conversions', 'revenue'] },
-		...over,
-	};
-}
-
-const report = buildReport(reference.rows, settings());
+const report = buildReport(reference.rows, referenceSettings());
 
 function rowFor(name: string): ReportRow {
 	const row =
@@ -187,7 +154,7 @@ describe('Campaign Report against the Python reference', () => {
 
 describe('Campaign Report by hand', () => {
 	const base = (rows: object[], over: Partial<ReportSettings> = {}) =>
-		buildReport(rows, settings({ budgets: [], anomalies: null, forecast: null, period: 'custom', customStart: '2026-03-01', customEnd: '2026-03-02', ...over }));
+		buildReport(rows, referenceSettings({ budgets: [], anomalies: null, forecast: null, period: 'custom', customStart: '2026-03-01', customEnd: '2026-03-02', ...over }));
 
 	test('KPIs are ratios of sums: 30 clicks on 1,000 + 2,000 impressions is a CTR of 1%', () => {
 		const r = base([
@@ -293,7 +260,7 @@ describe('Campaign Report by hand', () => {
 			{ date: '2026-03-01', channel: 'A', spend: 30 },
 		];
 		const at = (asOf: string) =>
-			buildReport(rows, settings({ timeZone: 'UTC', asOf: Date.parse(asOf), period: 'thisMonth', budgets: [{ amount: 3100, per: 'period' }], forecast: null }));
+			buildReport(rows, referenceSettings({ timeZone: 'UTC', asOf: Date.parse(asOf), period: 'thisMonth', budgets: [{ amount: 3100, per: 'period' }], forecast: null }));
 		const morning = at('2026-03-01T08:00:00Z');
 		expect(morning.alerts.filter((a) => a.type === 'anomaly')).toHaveLength(0);
 		near(morning.rows[0].pacing!.projectedSpend, (30 / (8 / 24)) * 31); // 30 in a third of a day → 90 a day
@@ -324,7 +291,7 @@ describe('Campaign Report by hand', () => {
 	});
 
 	test('without dates: one period, no comparisons, a note', () => {
-		const r = base([{ channel: 'Email', conversions: 3, revenue: 90, spend: 30 }], { columns: { ...COLUMNS } });
+		const r = base([{ channel: 'Email', conversions: 3, revenue: 90, spend: 30 }], { columns: { ...STANDARD_COLUMNS } });
 		expect(r.dated).toBe(false);
 		expect(r.period).toBeNull();
 		expect(r.rows[0].metrics).toMatchObject({ spend: 30, revenue: 90 });

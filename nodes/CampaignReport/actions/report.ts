@@ -10,7 +10,7 @@ import { DateTime, IANAZone } from 'luxon';
 
 import { asNodeError, errorItem } from '../../shared/items';
 import { SOURCE_FIELDS, type Source } from '../description';
-import { buildReport, ReportSettingError, toCsv, toHtml } from '../engine';
+import { buildReport, DEFAULT_FORECAST, ReportSettingError, toCsv, toHtml } from '../engine';
 import type { Metric } from '../engine/kpis';
 import type { Budget, Column, Report, ReportRow, ReportSettings } from '../engine/types';
 
@@ -62,7 +62,7 @@ function settingsFrom(ctx: IExecuteFunctions): ReportSettings {
 						minHistory: Math.min(14, positive(options.anomalyWindow, 28)),
 						seasonality: (options.seasonality as 'auto' | 'off' | undefined) ?? 'auto',
 					},
-		forecast: options.forecast === false ? null : { horizons: [7, 30], window: 28, level: 0.95, metrics: ['spend', 'conversions', 'revenue'] },
+		forecast: options.forecast === false ? null : DEFAULT_FORECAST,
 	};
 }
 

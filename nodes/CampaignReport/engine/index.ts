@@ -5,4 +5,5 @@ export { trendForecast, type Forecast } from './forecast';
 export { KPIS, METRICS, computeKpis, change, type Metric } from './kpis';
 export { toCsv } from './csv';
 export { toHtml } from './html';
+export { STANDARD_COLUMNS, DEFAULT_THRESHOLDS, DEFAULT_ANOMALIES, DEFAULT_FORECAST } from './defaults';
 export type * from './types';

@@ -26,4 +26,4 @@ export { groupInBatches } from './batch';
 export { CHANNEL_OUTPUT_NAMES, FAILED, SENT, SKIPPED, sendThroughChannel, type ChannelSend, type Draft } from './send';
 export { parseProviderChoice, providerCredentials, providerOptions, providerProperty, providerSubtitle, whenProvider, type ChoiceOptions, type ProviderInfo } from './description';
 export { grantCache } from './session';
-export { campaignTracking, DEFAULT_CONCURRENCY, DEFAULT_HISTORY, DEFAULT_MAX_WAIT_SECONDS, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingSettings, type ChannelWords } from './options';
+export { campaignTracking, DEFAULT_CONCURRENCY, DEFAULT_HISTORY, DEFAULT_MAX_WAIT_SECONDS, requestsAtOnce, requestsAtOnceSetting, sendingOptions, sendingOptionsCollection, sendingSettings, type ChannelWords } from './options';

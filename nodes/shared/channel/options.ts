@@ -78,6 +78,11 @@ export function sendingOptions(words: ChannelWords, own: INodeProperties[] = [])
 	return [...shared, ...own].sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
+/** The Options collection of a sending node: the shared sending options and the node's own. */
+export function sendingOptionsCollection(words: ChannelWords, own: INodeProperties[] = []): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: sendingOptions(words, own) };
+}
+
 /** "Requests at Once", for channels that send one request per message (SMS, Push). */
 export function requestsAtOnce(description: string): INodeProperties {
 	return {
