@@ -122,7 +122,7 @@ export const sendHistoryProperty: INodeProperties = {
 		{
 			name: 'In N8n',
 			value: 'n8n',
-			description: "The de-duplication store n8n has built in. Right while runs of this node do not overlap (one n8n, one run at a time).",
+			description: 'The de-duplication store n8n has built in. Exact on one n8n; not across queue-mode workers.',
 		},
 		{
 			name: 'In Postgres',
