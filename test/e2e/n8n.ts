@@ -86,6 +86,37 @@ export interface WorkflowNode {
 	[key: string]: unknown;
 }
 
+/** Posts to an active workflow's webhook, asking again while n8n is still registering it (a "not registered" 404 ran nothing). */
+export async function postWebhook(path: string, body: unknown, init: { headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: unknown }> {
+	const c = client();
+	// Activation answers before the webhook is registered; a "not registered" 404 ran nothing,
+	// so asking again is safe.
+	let res: Response;
+	let text: string;
+	const deadline = Date.now() + 10_000;
+	for (;;) {
+		res = await fetch(`${c.baseUrl}/webhook/${path}`, {
+			method: 'POST',
+			// One value per header whatever its case: fetch would send both spellings joined.
+			headers: Object.fromEntries(
+				Object.entries({ 'content-type': 'application/json', ...init.headers }).map(([name, value]) => [name.toLowerCase(), value]),
+			),
+			body: init.raw ?? JSON.stringify(body),
+		});
+		text = await res.text();
+		if (res.status !== 404 || !text.includes('is not registered') || Date.now() > deadline) break;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// not JSON: keep the text
+	}
+	if (res.status >= 500) console.error(`n8n answered ${res.status}: ${text}\n--- n8n log ---\n${n8nLog()}`);
+	return { status: res.status, body: parsed };
+}
+
 /** Imports and activates a workflow; returns a function that posts to its webhook. */
 export async function deploy(workflow: { name: string; nodes: WorkflowNode[]; connections: IDataObject }) {
 	const c = client();
@@ -99,34 +130,7 @@ export async function deploy(workflow: { name: string; nodes: WorkflowNode[]; co
 	await c.activate(saved.id);
 	return {
 		id: saved.id,
-		async post(path: string, body: unknown, init: { headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: unknown }> {
-			// Activation answers before the webhook is registered; a "not registered" 404 ran nothing,
-			// so asking again is safe.
-			let res: Response;
-			let text: string;
-			const deadline = Date.now() + 10_000;
-			for (;;) {
-				res = await fetch(`${c.baseUrl}/webhook/${path}`, {
-					method: 'POST',
-					// One value per header whatever its case: fetch would send both spellings joined.
-					headers: Object.fromEntries(
-						Object.entries({ 'content-type': 'application/json', ...init.headers }).map(([name, value]) => [name.toLowerCase(), value]),
-					),
-					body: init.raw ?? JSON.stringify(body),
-				});
-				text = await res.text();
-				if (res.status !== 404 || !text.includes('is not registered') || Date.now() > deadline) break;
-				await new Promise((resolve) => setTimeout(resolve, 200));
-			}
-			let parsed: unknown = text;
-			try {
-				parsed = JSON.parse(text);
-			} catch {
-				// not JSON: keep the text
-			}
-			if (res.status >= 500) console.error(`n8n answered ${res.status}: ${text}\n--- n8n log ---\n${n8nLog()}`);
-			return { status: res.status, body: parsed };
-		},
+		post: postWebhook,
 		stop: () => c.deactivate(saved.id),
 	};
 }
@@ -256,5 +260,30 @@ export async function runManually(workflowId: string, trigger: string, timeoutMs
 		if (execution.finished || ['success', 'error', 'crashed', 'canceled'].includes(execution.status as string)) return execution;
 		if (Date.now() > deadline) throw new Error(`execution ${executionId} did not finish in ${timeoutMs / 1000} s (status ${execution.status})\n${n8nLog()}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/** What a workflow's executions say (status, last node, error), for a failing test. */
+export async function story(workflowId: string): Promise<string> {
+	return (await executions(workflowId))
+		.map((e) => {
+			const result = (e.data as IDataObject | undefined)?.resultData as IDataObject | undefined;
+			const error = result?.error as IDataObject | undefined;
+			return `${e.id} ${e.status} last node: ${result?.lastNodeExecuted ?? '-'}${error ? ` error: ${error.message} ${error.description ?? ''}` : ''}`;
+		})
+		.join('\n');
+}
+
+/**
+ * Waits until `check` gives something other than undefined or false, and returns it. On timeout
+ * the error says what was awaited, with the workflow's executions when one is named, else n8n's log.
+ */
+export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, workflowId?: string): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined && value !== false) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${workflowId ? await story(workflowId) : n8nLog()}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }

@@ -14,7 +14,7 @@ import { MetaGraphStandIn } from '../stand-ins/meta-graph';
 import { PinterestStandIn } from '../stand-ins/pinterest';
 import { TikTokStandIn } from '../stand-ins/tiktok';
 import { XStandIn } from '../stand-ins/x';
-import { client, connect, createCredential, deploy, executions, n8nLog, PREFIX, respond, webhook, type WorkflowNode } from './n8n';
+import { client, connect, createCredential, deploy, executions, n8nLog, PREFIX, respond, until, webhook, type WorkflowNode } from './n8n';
 
 const X_TOKEN = 'e2e-x-user-token-9b8a';
 const IG = { id: '17841400000000077', token: 'EAA-e2e-ig-token' };
@@ -174,19 +174,13 @@ describe('Social Post in a real n8n', () => {
 			const text = `Doors open at noon ${Date.now()}`;
 			const answer = await workflow.post(hook, { posts: [{ text, publishAt }] });
 			expect(answer.status).toBe(200);
-			const deadline = Date.now() + 60_000;
-			while (!x.posts.some((p) => p.text === text) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+			await until('the post on X', () => x.posts.some((p) => p.text === text), 60_000, workflow.id);
 			const published = x.requestsTo('/2/tweets').find((request) => (request.body as { text?: string }).text === text);
 			expect(published).toBeDefined();
 			// Not before its time (the Wait node resumes at retryAt, whole seconds).
 			expect(published?.time).toBeGreaterThanOrEqual(Date.parse(publishAt) - 1000);
 			expect(x.requestsTo('/2/tweets').filter((request) => (request.body as { text?: string }).text === text)).toHaveLength(1);
-			let runs = await executions(workflow.id);
-			for (let i = 0; i < 40 && !runs.some((run) => run.status === 'success'); i++) {
-				await new Promise((resolve) => setTimeout(resolve, 250));
-				runs = await executions(workflow.id);
-			}
-			expect(runs.map((run) => run.status)).toContain('success');
+			await until('the run to finish', async () => (await executions(workflow.id)).some((run) => run.status === 'success'), 10_000, workflow.id);
 		} finally {
 			await workflow.stop();
 		}

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 
 import { SendGridStandIn } from '../stand-ins/sendgrid';
-import { client, createCredential, executions, importTemplate, n8nLog, outputOf, runManually, templateTables } from './n8n';
+import { client, createCredential, executions, importTemplate, n8nLog, outputOf, runManually, templateTables, until } from './n8n';
 
 const SENDGRID_KEY = 'SG.template-ab.Z9x8C7v6B5n4M3l2K1j0H9g8';
 const FILE = 'ab-subject-test.json';
@@ -30,16 +30,6 @@ const groupOf = (experiment: string, id: string) => {
 	const bucket = parseInt(createHash('sha256').update(`${experiment}:${id}`).digest('hex').slice(0, 8), 16) % 10_000;
 	return bucket < 1000 ? 'A' : bucket < 2000 ? 'B' : 'rest';
 };
-
-async function until<T>(what: string, check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${n8nLog()}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 describe('template: A/B subject-line test with winner send, in a real n8n', () => {
 	it('live: A and B go to 10% each, B wins on opens, and the other 80% get only subject B', async () => {
@@ -94,13 +84,7 @@ describe('template: A/B subject-line test with winner send, in a real n8n', () =
 		];
 		await client().api('POST', `/data-tables/${tables.campaign_kit_delivery_events}/rows`, { data: events });
 		// Meanwhile the execution is parked in n8n's database (status "waiting"), not held in memory.
-		const deadline = Date.now() + 15_000;
-		let status = '';
-		while (status !== 'waiting' && Date.now() < deadline) {
-			status = String((await executions(template.id))[0]?.status ?? '');
-			if (status !== 'waiting') await new Promise((resolve) => setTimeout(resolve, 300));
-		}
-		expect(status).toBe('waiting');
+		await until('the execution to wait in the database', async () => (await executions(template.id))[0]?.status === 'waiting', 15_000);
 
 		const execution = await run;
 		if (execution.status !== 'success') console.error(JSON.stringify(execution.data?.resultData, null, 1).slice(0, 4000), n8nLog());

@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MailchimpStandIn } from '../stand-ins/mailchimp';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
-import { client, createCredential, importTemplate, outputOf, runManually, tableRows, templateTables } from './n8n';
+import { client, createCredential, importTemplate, outputOf, runManually, tableRows, templateTables, until } from './n8n';
 import { screenshotWorkflow } from './screenshot';
 
 const SENDGRID_KEY = 'SG.e2e-reengage.Q2wE4rT6yU8iO0pA1sD3fG5h';
@@ -27,16 +27,6 @@ function arm(experiment: string, id: string): 'Offer' | 'No offer' | 'Holdout' {
 }
 
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-
-const until = async <T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> => {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-};
 
 describe('Template: re-engagement', () => {
 	const sendGrid = new SendGridStandIn(SENDGRID_KEY);
@@ -126,7 +116,7 @@ describe('Template: re-engagement', () => {
 		const run = runManually(template.id, TRIGGER, 180_000);
 		// Both groups are emailed at once (the week starts for everyone together); three of them come
 		// back to the shop before their "week" (8 s here) is over.
-		await until('the win-back emails', () => (sendGrid.delivered.filter((d) => ours(d.to)).length >= emailed.length ? true : undefined));
+		await until('the win-back emails', () => sendGrid.delivered.filter((d) => ours(d.to)).length >= emailed.length);
 		const sent = sendGrid.accepted.map((request) => request.time);
 		expect(Math.max(...sent) - Math.min(...sent)).toBeLessThan(5_000);
 		const returners = [emailed.find((s) => arm('re-engagement', s.email) === 'Offer')!, ...emailed.filter((s) => arm('re-engagement', s.email) === 'No offer').slice(0, 2)];

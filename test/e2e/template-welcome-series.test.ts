@@ -10,47 +10,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { TelnyxStandIn } from '../stand-ins/telnyx';
 import { TwilioStandIn } from '../stand-ins/twilio';
-import { client, createCredential, executions, importTemplate, outputOf, tableRows, templateTables } from './n8n';
+import { client, createCredential, executions, importTemplate, outputOf, postWebhook, tableRows, templateTables, until } from './n8n';
 import { screenshotWorkflow } from './screenshot';
 
 const SENDGRID_KEY = 'SG.e2e-welcome.K8sJ2mQ4vX7bN1cR5tY9wZ3a';
 const TWILIO = { accountSid: `AC${'7'.repeat(32)}`, authToken: 'e2e-welcome-auth-token-0001' };
 const TELNYX_KEY = 'KEY-e2e-welcome-telnyx-0001';
 const FAST = { tipsAfter: 3, tipsAfterUnit: 'seconds', offerAfter: 3, offerAfterUnit: 'seconds', quietHoursStart: '00:00', quietHoursEnd: '00:00' };
-
-/** What the workflow's executions say, for a failing test. */
-async function story(workflowId: string) {
-	return (await executions(workflowId))
-		.map((e) => {
-			const result = (e.data as IDataObject | undefined)?.resultData as IDataObject | undefined;
-			const error = result?.error as IDataObject | undefined;
-			return `${e.id} ${e.status} last node: ${result?.lastNodeExecuted ?? '-'}${error ? ` error: ${error.message} ${error.description ?? ''}` : ''}`;
-		})
-		.join('\n');
-}
-
-const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000, workflowId?: string) => {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${workflowId ? `\n${await story(workflowId)}` : ''}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-};
-
-async function post(path: string, body: unknown) {
-	const res = await fetch(`${process.env.CK_N8N_URL}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	return res.status;
-}
-
-/** Posts to a freshly activated webhook, asking again while n8n is still registering it. */
-async function postWhenReady(path: string, body: unknown) {
-	for (let attempt = 0; attempt < 50; attempt++) {
-		const status = await post(path, body);
-		if (status !== 404) return status;
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-	return 404;
-}
 
 describe('Template: welcome series', () => {
 	const sendGrid = new SendGridStandIn(SENDGRID_KEY);
@@ -73,7 +39,7 @@ describe('Template: welcome series', () => {
 		await client().activate(workflow.id);
 		cleanup.push(() => client().deactivate(workflow.id));
 		const email = `sim-${randomUUID().slice(0, 8)}@example.com`;
-		expect(await postWhenReady(path, { email, firstName: 'Sam', timezone: 'Europe/Berlin' })).toBe(200);
+		expect((await postWebhook(path, { email, firstName: 'Sam', timezone: 'Europe/Berlin' })).status).toBe(200);
 
 		await until('the simulated journey', async () => (await executions(workflow.id)).some((e) => e.status === 'success'), 90_000, workflow.id);
 		const [run] = await executions(workflow.id);
@@ -122,7 +88,7 @@ describe('Template: welcome series', () => {
 			eve: { email: address('eve'), firstName: 'Eve', timezone: 'Europe/Paris' },
 		};
 		const sentTo = (email: string) => sendGrid.delivered.filter((d) => d.to === email).map((d) => d.subject);
-		const statuses = await Promise.all(Object.values(people).map((person) => postWhenReady(path, person)));
+		const statuses = await Promise.all(Object.values(people).map(async (person) => (await postWebhook(path, person)).status));
 		expect(statuses).toEqual([200, 200, 200, 200, 200]);
 
 		// The welcome emails go out at once; then ann opens hers and dan buys, before the tips wait ends.
@@ -135,7 +101,7 @@ describe('Template: welcome series', () => {
 		});
 		// eve signs up again: her welcome is in the send ledger now, so the guard holds the second one (1 email a day).
 		await until('eve\'s welcome in the send ledger', async () => (await tableRows(tables.campaign_kit_send_ledger, 'contactId', people.eve.email)).length === 1, 30_000, workflow.id);
-		expect(await post(path, people.eve)).toBe(200);
+		expect((await postWebhook(path, people.eve)).status).toBe(200);
 
 		// Five journeys finish; eve's second sign-up waits for tomorrow.
 		await until('the journeys', async () => {
