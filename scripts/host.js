@@ -303,6 +303,7 @@ async function ensureDataTables(client, specs = dataTableSpecs()) {
 		const existing = found.data.find((table) => table.name === name);
 		if (existing) {
 			ids[name] = existing.id;
+			await addMissingColumns(client, existing.id, columns);
 			continue;
 		}
 		try {
@@ -315,6 +316,21 @@ async function ensureDataTables(client, specs = dataTableSpecs()) {
 		}
 	}
 	return ids;
+}
+
+/** A table made by an earlier version gets the columns added since (existing rows keep theirs). */
+async function addMissingColumns(client, tableId, columns) {
+	const have = await client.api('GET', `/data-tables/${tableId}/columns`);
+	const names = new Set((Array.isArray(have) ? have : have.data ?? []).map((column) => column.name));
+	for (const { name, type } of columns) {
+		if (names.has(name)) continue;
+		try {
+			await client.api('POST', `/data-tables/${tableId}/columns`, { name, type });
+		} catch (error) {
+			// Another caller added it in the meantime (tests share one n8n).
+			if (!/answered 409/.test(error.message)) throw error;
+		}
+	}
 }
 
 /**

@@ -4,12 +4,14 @@
  * log when something fails.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { importTemplateWith, type TemplateChanges } from '../helpers/templates';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { N8nClient, ensureDataTables, dataTableSpecs, linkSubWorkflows } = require('../../scripts/host');
+const { N8nClient, ensureDataTables, dataTableSpecs } = require('../../scripts/host');
 
 export const PREFIX = 'n8n-nodes-campaign-kit';
 
@@ -169,74 +171,14 @@ export const outputOf = (execution: Execution, node: string, output = 0, run = 0
 export const allOutputsOf = (execution: Execution, node: string, output = 0): IDataObject[] =>
 	(execution.data?.resultData.runData[node] ?? []).flatMap((run) => (run.data?.main[output] ?? []).map((item) => item.json));
 
-export interface TemplateChanges {
-	/** New values for the template's Settings node (the knobs it offers its users), by name. */
-	settings?: IDataObject;
-	/** Turn Simulate off in every Campaign Kit node that has it (as a user does once accounts are connected). */
-	live?: boolean;
-	/** Credentials to use, by credential type ({ campaignKitSendGridApi: { id, name } }): every Campaign Kit node that accepts one gets it. */
-	credentials?: Record<string, { id: string; name: string }>;
-	/** Give webhooks their own path (several tests share one n8n). */
-	webhookPaths?: Record<string, string>;
-	/** Name suffix, so several tests can import the same template. */
-	suffix?: string;
-}
+export type { TemplateChanges };
 
 /**
  * Imports a template from templates/ through the public API, as a user would, with only the
- * changes a user makes in the editor: values in its Settings node, Simulate off, credentials
- * chosen, webhook paths. Its Data Tables are created first, and Execute Workflow nodes point at
- * the sub-workflow templates they name (imported first).
+ * changes a user makes in the editor (test/helpers/templates.ts).
  */
 export async function importTemplate(file: string, changes: TemplateChanges = {}) {
-	const c = client();
-	await templateTables();
-	const read = (name: string) => JSON.parse(readFileSync(`${__dirname}/../../templates/${name}`, 'utf8')) as { name: string; nodes: WorkflowNode[]; connections: IDataObject; settings?: IDataObject };
-	const template = read(file);
-	const subs: Array<{ id: string; name: string }> = [];
-	for (const node of template.nodes) {
-		const target = node.type === 'n8n-nodes-base.executeWorkflow' ? (node.parameters.workflowId as IDataObject | undefined) : undefined;
-		if (!target?.cachedResultName) continue;
-		const sub = readdirSync(`${__dirname}/../../templates`).find((f) => f.endsWith('.json') && read(f).name === target.cachedResultName);
-		if (!sub) throw new Error(`${file} calls "${target.cachedResultName}", which is not a template`);
-		const saved = await c.upsertWorkflow(read(sub));
-		await c.activate(saved.id); // n8n runs only published sub-workflows from published parents
-		subs.push(saved);
-	}
-	const nodes = template.nodes.map((node) => {
-		let parameters = node.parameters;
-		if (node.name === 'Settings' && changes.settings) {
-			const assignments = ((parameters.assignments as IDataObject).assignments as IDataObject[]).map((a) =>
-				a.name && Object.prototype.hasOwnProperty.call(changes.settings, a.name as string) ? { ...a, value: changes.settings![a.name as string] } : a,
-			);
-			const unknown = Object.keys(changes.settings).filter((name) => !assignments.some((a) => a.name === name));
-			if (unknown.length) throw new Error(`${file}'s Settings node has no ${unknown.join(', ')}`);
-			parameters = { ...parameters, assignments: { assignments } };
-		}
-		if (changes.live && node.type.startsWith(`${PREFIX}.`) && 'simulate' in parameters) parameters = { ...parameters, simulate: false };
-		if (changes.webhookPaths?.[node.name]) parameters = { ...parameters, path: changes.webhookPaths[node.name] };
-		// Templates carry no credentials (n8n refuses to run a node whose credential does not exist,
-		// even in Simulate mode): give each node the chosen ones its type accepts.
-		const accepted = changes.credentials ? credentialTypesOf(node.type).filter((type) => changes.credentials![type]) : [];
-		const chosen = accepted.length ? { ...(node.credentials as IDataObject), ...Object.fromEntries(accepted.map((type) => [type, changes.credentials![type]])) } : node.credentials;
-		return { ...node, parameters, ...(chosen ? { credentials: chosen } : {}) };
-	});
-	const name = changes.suffix ? `${template.name} (${changes.suffix})` : template.name;
-	const saved = await c.upsertWorkflow(linkSubWorkflows({ ...template, name, nodes }, subs));
-	return { id: saved.id as string, name, subWorkflows: subs };
-}
-
-/** The credential types a Campaign Kit node type accepts, read from the built package. */
-function credentialTypesOf(type: string): string[] {
-	if (!type.startsWith(`${PREFIX}.`)) return [];
-	const manifest = JSON.parse(readFileSync(`${__dirname}/../../package.json`, 'utf8')) as { n8n: { nodes: string[] } };
-	for (const file of manifest.n8n.nodes) {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const module = require(`${__dirname}/../../${file}`) as Record<string, new () => { description: { name: string; credentials?: Array<{ name: string }> } }>;
-		const description = new (Object.values(module)[0])().description;
-		if (`${PREFIX}.${description.name}` === type) return (description.credentials ?? []).map((credential) => credential.name);
-	}
-	return [];
+	return importTemplateWith(client(), file, changes);
 }
 
 /** Signs in as the owner (the editor's REST API takes a session cookie, not an API key). */
