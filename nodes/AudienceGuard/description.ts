@@ -38,6 +38,15 @@ export const properties: INodeProperties[] = [
 			'What identifies the contact in the send history, such as a user ID or email address. Use the same ID on every channel so that caps across channels count every message.',
 	},
 	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. welcome',
+		description:
+			"Name of this message in the journey, e.g. welcome, or built from the item with an expression, such as the campaign name followed by -tips. When this contact's send history already holds a send on this channel with the same Message ID, this is that message again (a retried or re-run execution): it goes out on Send now at once, neither counted against the caps again nor held for quiet hours; the channel node then skips what it already sent. Unsubscribed, suppressed and opted-out contacts are still blocked. Give each message a contact should get its own ID (a weekly digest: include the week). Leave empty to count every pass.",
+	},
+	{
 		displayName: 'Consent',
 		name: 'consent',
 		type: 'string',
@@ -202,7 +211,7 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.sendHistory }}',
 		displayOptions: fromInput,
 		description:
-			'The contact\'s recent sends: a list like [{"channel": "email", "sentAt": "2026-11-22T07:00:00Z"}]. Empty for contacts with none. Contacts earlier in the same run count too.',
+			'The contact\'s recent sends: a list like [{"channel": "email", "sentAt": "2026-11-22T07:00:00Z", "message": "welcome"}], message being the Message ID a send went out under (record guard.messageId with each send). Empty for contacts with none. Contacts earlier in the same run count too.',
 	},
 	{
 		displayName: 'Ledger Table',

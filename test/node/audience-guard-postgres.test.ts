@@ -4,13 +4,15 @@
  * with the workflow, execution and item, caps read back from the ledger by later runs, and the
  * decision exact under concurrency: 20 decisions at once for one contact under a 1-per-day cap,
  * each on its own connection as separate n8n workers would be, let exactly one through, in 50
- * repetitions; and the same through 20 concurrent in-process n8n executions.
+ * repetitions; and the same through 20 concurrent in-process n8n executions. Message ID: a repeat
+ * finds the first pass's row whenever it was, in quiet hours too, and adds none (20 concurrent
+ * replays make one row); a table from before Message ID is upgraded once.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { Client } from 'pg';
 
 import { decideInLedger, ensureLedgerTable, ledgerTable, lockKey } from '../../nodes/AudienceGuard/actions/postgresLedger';
-import { decideTiming, resolveSettings } from '../../nodes/AudienceGuard/engine';
+import { decideTiming, resolveSettings, type Send } from '../../nodes/AudienceGuard/engine';
 import { runWorkflow, singleNode } from '../helpers/n8n';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres';
 
@@ -118,6 +120,177 @@ describe('Audience Guard, Postgres ledger', () => {
 		);
 		expect(blocked[0].json.details).toMatch(/Check the Postgres credential/);
 		expect(guardOf(blocked[1])).toMatchObject({ code: 'consent_unknown' });
+	});
+
+	it('Message ID through the node: a repeat goes now under the first reservation, in quiet hours too; other messages count', async () => {
+		jest.spyOn(Date, 'now').mockReturnValue(NOW);
+		const table = 'ledger_message_node';
+		const parameters = { table, messageId: '={{ $json.message }}' };
+		const first = await guardRun(
+			[
+				optedIn('ann', { message: 'welcome' }),
+				optedIn('ann', { message: 'welcome' }), // the same message twice in one batch
+				optedIn('ben', { message: 'tips' }),
+				optedIn('cat', { message: 'welcome', unsubscribed: true }),
+			],
+			parameters,
+		);
+		expect(first.error).toBeUndefined();
+		const [send, delay, blocked] = first.outputs('Node');
+		expect(delay).toEqual([]);
+		expect(send.map(guardOf)).toEqual([
+			{ decision: 'send', channel: 'email', checkedAt: '2026-11-22T12:00:00Z', messageId: 'welcome', reservationId: 1 },
+			{ decision: 'send', channel: 'email', checkedAt: '2026-11-22T12:00:00Z', messageId: 'welcome', repeat: true, reservationId: 1 },
+			{ decision: 'send', channel: 'email', checkedAt: '2026-11-22T12:00:00Z', messageId: 'tips', reservationId: 2 },
+		]);
+		expect(guardOf(blocked[0])).toMatchObject({ code: 'unsubscribed', messageId: 'welcome' });
+		const rowsOf = async () => (await admin.query(`SELECT id::int, contact_id, message_id FROM ${table} ORDER BY id`)).rows;
+		const rows = await rowsOf();
+		expect(rows).toEqual([
+			{ id: 1, contact_id: 'ann', message_id: 'welcome' },
+			{ id: 2, contact_id: 'ben', message_id: 'tips' },
+		]);
+
+		// Three days later at 23:00 in Berlin (quiet hours), outside the 1-day lookback: the replay goes.
+		jest.spyOn(Date, 'now').mockReturnValue(NOW + 3 * DAY + 10 * 3_600_000);
+		const replay = await guardRun([optedIn('ann', { message: 'welcome' }), optedIn('ann', { message: 'tips' }), optedIn('dan')], parameters);
+		expect(replay.error).toBeUndefined();
+		const [sendAgain, delayAgain] = replay.outputs('Node');
+		expect(sendAgain.map(guardOf)).toEqual([
+			{ decision: 'send', channel: 'email', checkedAt: '2026-11-25T22:00:00Z', messageId: 'welcome', repeat: true, reservationId: 1 },
+		]);
+		expect(delayAgain.map(guardOf)).toEqual([
+			expect.objectContaining({ messageId: 'tips', code: 'quiet_hours', resumeAt: '2026-11-26T07:00:00Z' }),
+			expect.objectContaining({ code: 'quiet_hours', resumeAt: '2026-11-26T07:00:00Z' }),
+		]);
+		expect(await rowsOf()).toEqual(rows);
+	});
+
+	it('Message ID in quiet hours with the database down: the contact fails closed (Blocked under Continue On Fail)', async () => {
+		jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-22T22:00:00Z')); // 23:00 in Berlin
+		const down = await runWorkflow(
+			singleNode(
+				'audienceGuard',
+				{ ledger: 'postgres', contactId: '={{ $json.id }}', defaultTimezone: 'Europe/Berlin', messageId: '={{ $json.message }}' },
+				[optedIn('ann', { message: 'welcome' }), optedIn('ben')],
+				{ ...PG_NODE, continueOnFail: true },
+			),
+			{ credentials: { postgres: { ...credential(), port: 1 } } },
+		);
+		expect(down.error).toBeUndefined();
+		const [send, delay, blocked] = down.outputs('Node');
+		expect(send).toEqual([]);
+		expect(paired(delay)).toEqual([1]); // no Message ID: quiet hours decide without the database
+		expect(paired(blocked)).toEqual([0]);
+		expect(blocked[0].json.error).toMatch(/^Could not use the send ledger in Postgres/);
+	});
+
+	it('Message ID in the ledger: matched on contact, channel and message, with no time window', async () => {
+		const table = ledgerTable('ledger_messages');
+		await ensureLedgerTable(admin, table);
+		const berlin = { consent: 'opted_in' as const, zone: 'Europe/Berlin' };
+		const pass = (now: number, message: string | undefined, channel = 'email', contactId = 'ann') => {
+			const settings = resolveSettings({ channel, caps: [{ limit: 1, amount: 1, unit: 'days' }] });
+			const decide = jest.fn((sends: Send[]) => decideTiming(berlin, settings, now, sends));
+			const decided = decideInLedger(admin, table, { contactId, channel, now, lookbackMs: settings.lookbackMs, message, decide });
+			return decided.then((result) => ({ ...result, decided: decide.mock.calls.length }));
+		};
+		const first = await pass(NOW, 'welcome');
+		expect(first).toEqual({ verdict: { decision: 'send' }, reservationId: expect.any(Number), decided: 1 });
+		// Another message, or none, two hours later: the cap counts the welcome.
+		expect(await pass(NOW + 2 * 3_600_000, 'tips')).toMatchObject({ verdict: { decision: 'delay', code: 'capped' }, decided: 1 });
+		expect(await pass(NOW + 2 * 3_600_000, undefined)).toMatchObject({ verdict: { decision: 'delay', code: 'capped' } });
+		// The same Message ID on SMS is another message (its own channel's cap lets it go); on email still the first row.
+		const sms = await pass(NOW + 2 * 3_600_000, 'welcome', 'sms');
+		expect(sms).toMatchObject({ verdict: { decision: 'send' }, decided: 1 });
+		expect(sms.verdict).not.toHaveProperty('repeat');
+		expect(await pass(NOW + 2 * 3_600_000, 'welcome', 'email', 'ben')).toMatchObject({ verdict: { decision: 'send' }, decided: 1 });
+		// Ten days later at 23:00 in Berlin: the same message again, without asking the engine.
+		const replay = await pass(NOW + 10 * DAY + 11 * 3_600_000, 'welcome');
+		expect(replay).toEqual({ verdict: { decision: 'send', repeat: true }, reservationId: first.reservationId, decided: 0 });
+		const { rows } = await admin.query(`SELECT contact_id, channel, message_id FROM ${table.sql} ORDER BY id`);
+		expect(rows).toEqual([
+			{ contact_id: 'ann', channel: 'email', message_id: 'welcome' },
+			{ contact_id: 'ann', channel: 'sms', message_id: 'welcome' },
+			{ contact_id: 'ben', channel: 'email', message_id: 'welcome' },
+		]);
+	});
+
+	it('a ledger table from before Message ID gets message_id once, from many workers at once; a current one costs one query', async () => {
+		const table = ledgerTable('ledger_before_message_id');
+		// The table and index exactly as the guard created them before Message ID.
+		await admin.query(
+			`CREATE TABLE ${table.sql} (id bigserial PRIMARY KEY, contact_id text NOT NULL, channel text NOT NULL, sent_at timestamptz NOT NULL,
+				workflow_id text, execution_id text, item_key text, created_at timestamptz NOT NULL DEFAULT now())`,
+		);
+		await admin.query(`CREATE INDEX ${table.index} ON ${table.sql} (contact_id, sent_at)`);
+		await admin.query(`INSERT INTO ${table.sql} (contact_id, channel, sent_at) VALUES ('ann', 'email', $1)`, [new Date(NOW - 3_600_000)]);
+		const counted = (client: Client) => {
+			const texts: string[] = [];
+			return { texts, client: { query: (text: string, values?: unknown[]) => (texts.push(text), client.query(text, values)) } };
+		};
+		const workers = await Promise.all(Array.from({ length: 9 }, () => pg.connect()));
+		try {
+			const spies = [admin, ...workers].map(counted);
+			await Promise.all(spies.map((spy) => ensureLedgerTable(spy.client as never, table)));
+			// One worker altered the table; the others found it done once they had the DDL lock.
+			expect(spies.filter((spy) => spy.texts.some((text) => text.includes('ADD COLUMN'))).length).toBe(1);
+		} finally {
+			await Promise.all(workers.map((client) => client.end()));
+		}
+		const columns = await admin.query(
+			`SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = $1 AND column_name = 'message_id'`,
+			[table.name],
+		);
+		expect(columns.rows).toEqual([{ column_name: 'message_id', is_nullable: 'YES' }]);
+		expect((await admin.query(`SELECT contact_id, message_id FROM ${table.sql}`)).rows).toEqual([{ contact_id: 'ann', message_id: null }]);
+
+		const again = counted(admin);
+		await ensureLedgerTable(again.client as never, table);
+		expect(again.texts).toHaveLength(1);
+
+		// The old row still counts against the cap; a message decided now is stored with its Message ID.
+		const settings = resolveSettings({ channel: 'email', quietHoursStart: '00:00', quietHoursEnd: '00:00', caps: [{ limit: 1, amount: 1, unit: 'days' }] });
+		const decide = (sends: Send[]) => decideTiming({ consent: 'opted_in', zone: null }, settings, NOW, sends);
+		expect((await decideInLedger(admin, table, { contactId: 'ann', channel: 'email', now: NOW, lookbackMs: DAY, message: 'welcome', decide })).verdict).toMatchObject({
+			decision: 'delay',
+			code: 'capped',
+		});
+		const ben = await decideInLedger(admin, table, { contactId: 'ben', channel: 'email', now: NOW, lookbackMs: DAY, message: 'welcome', decide });
+		expect((await admin.query(`SELECT message_id FROM ${table.sql} WHERE id = $1`, [ben.reservationId])).rows).toEqual([{ message_id: 'welcome' }]);
+	});
+
+	it('concurrent replays of one message from 20 connections make one row, and every one goes under its id (20 repetitions)', async () => {
+		const table = ledgerTable('ledger_replays');
+		const settings = resolveSettings({ channel: 'email', quietHoursStart: '00:00', quietHoursEnd: '00:00', caps: [{ limit: 1, amount: 1, unit: 'days' }] });
+		const workers = await Promise.all(Array.from({ length: 19 }, () => pg.connect()));
+		const clients = [admin, ...workers];
+		try {
+			await ensureLedgerTable(admin, table);
+			for (let repetition = 0; repetition < 20; repetition++) {
+				const results = await Promise.all(
+					clients.map((client, worker) =>
+						decideInLedger(client, table, {
+							contactId: `replayed-${repetition}`,
+							channel: 'email',
+							now: NOW + repetition,
+							lookbackMs: settings.lookbackMs,
+							executionId: `worker-${worker}`,
+							message: 'welcome',
+							decide: (sends) => decideTiming({ consent: 'opted_in', zone: null }, settings, NOW + repetition, sends),
+						}),
+					),
+				);
+				expect(results.every((r) => r.verdict.decision === 'send')).toBe(true);
+				expect(results.filter((r) => r.verdict.decision === 'send' && r.verdict.repeat)).toHaveLength(19);
+				expect(new Set(results.map((r) => r.reservationId)).size).toBe(1);
+			}
+			const counts = await admin.query(`SELECT contact_id, count(*)::int AS n FROM ${table.sql} GROUP BY contact_id`);
+			expect(counts.rows).toHaveLength(20);
+			expect(counts.rows.every((row) => row.n === 1)).toBe(true);
+		} finally {
+			await Promise.all(workers.map((client) => client.end()));
+		}
 	});
 
 	it('is exact under concurrency: 20 connections decide for one contact at once, exactly one goes (50 repetitions)', async () => {

@@ -1,7 +1,7 @@
 /**
  * Audience Guard in an in-process n8n with the "From Input" ledger: three outputs, every item
  * paired to its input, the defaults as dropped on the canvas, caps from the item's history and
- * within the run, and errors that name the item and the field (or error items under Continue On
+ * within the run, Message ID repeats, and errors that name the item and the field (or error items under Continue On
  * Fail, on Blocked, never on Send now). The clock is fixed with a spy on Date.now.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -209,6 +209,53 @@ describe('Audience Guard node (in-process n8n, history from the input)', () => {
 		expect(errors).toHaveLength(1);
 		expect(paired(errors)).toEqual([1]);
 		expect(errors[0].json).toMatchObject({ error: 'Item 1: Time Zone is "Mars/Base", which is not an IANA time zone' });
+	});
+
+	it('Message ID: the same message again goes now, uncounted, even in quiet hours; consent still blocks', async () => {
+		const welcome = [{ channel: 'email', sentAt: '2026-11-22T07:00:00Z', message: 'welcome' }];
+		const items = [
+			contact('ann', { message: 'welcome', sendHistory: welcome }),
+			contact('ben', { message: 'welcome', sendHistory: welcome, timezone: 'Asia/Tokyo' }), // 21:00 local: quiet hours
+			contact('cat', { message: 'tips', sendHistory: welcome }),
+			contact('dan', { message: 'welcome', sendHistory: welcome, unsubscribed: true }),
+			contact('eve', { message: 'welcome', sendHistory: [{ ...welcome[0], channel: 'sms' }] }),
+			contact('fay', { sendHistory: welcome }),
+		];
+		const result = await runWorkflow(singleNode('audienceGuard', { messageId: '={{ $json.message }}', contactId: '={{ $json.name }}' }, items));
+		expect(result.error).toBeUndefined();
+		const [send, delay, blocked] = result.outputs('Node');
+		expect(names(send)).toEqual(['ann', 'ben', 'eve']);
+		expect(guardOf(send[0])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome', repeat: true });
+		expect(guardOf(send[1])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome', repeat: true });
+		// A welcome by SMS is another message: this one goes because nothing holds it, not as a repeat.
+		expect(guardOf(send[2])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome' });
+		expect(names(delay)).toEqual(['cat', 'fay']);
+		expect(guardOf(delay[0])).toMatchObject({ messageId: 'tips', code: 'capped', resumeAt: '2026-11-23T07:00:00Z' });
+		expect(guardOf(delay[1])).not.toHaveProperty('messageId');
+		expect(names(blocked)).toEqual(['dan']);
+		expect(guardOf(blocked[0])).toMatchObject({ decision: 'blocked', code: 'unsubscribed', messageId: 'welcome' });
+		expect(guardOf(blocked[0])).not.toHaveProperty('repeat');
+	});
+
+	it('Message ID within one run: a contact twice with the same message is one send and its repeat', async () => {
+		const items = [contact('ann', { message: 'welcome' }), contact('ann', { message: 'welcome' }), contact('ann', { message: 'tips' }), contact('ben', { message: 'welcome' })];
+		const [send, delay] = (await runWorkflow(singleNode('audienceGuard', { messageId: '={{ $json.message }}', contactId: '={{ $json.name }}' }, items))).outputs('Node');
+		expect(paired(send)).toEqual([0, 1, 3]);
+		expect(send.map((item) => guardOf(item).repeat)).toEqual([undefined, true, undefined]);
+		expect(paired(delay)).toEqual([2]);
+		expect(guardOf(delay[0])).toMatchObject({ messageId: 'tips', reason: expect.stringContaining('(earlier in this run)') });
+	});
+
+	it('Message ID errors: it needs a Contact ID (caps or not), and must be text', async () => {
+		const noCaps = { caps: { cap: [] }, contactId: '={{ $json.userId }}' }; // no such field
+		const without = await runWorkflow(singleNode('audienceGuard', noCaps, [contact('ann')]));
+		expect(without.error).toBeUndefined();
+		expect(names(without.output('Node', 0))).toEqual(['ann']);
+		const missing = await runWorkflow(singleNode('audienceGuard', { ...noCaps, messageId: 'welcome' }, [contact('ann')]));
+		expect(missing.error?.message).toBe('Item 0: Contact ID is missing');
+		const object = await runWorkflow(singleNode('audienceGuard', { messageId: '={{ $json.message }}' }, [contact('ann', { message: { name: 'welcome' } })]));
+		expect(object.error?.message).toBe('Item 0: Message ID is {"name":"welcome"}, not text');
+		expect(object.error?.description).toMatch(/Set "Message ID" to a field holding a name/);
 	});
 
 	it('reads nested consent for another channel', async () => {

@@ -5,6 +5,9 @@
  * Europe/Berlin springs forward 29 Mar 01:00 UTC and falls back 25 Oct 01:00 UTC;
  * America/New_York springs forward 8 Mar 07:00 UTC and falls back 1 Nov 06:00 UTC.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import fc from 'fast-check';
 
 import {
@@ -16,11 +19,13 @@ import {
 	GuardInputError,
 	GuardSettingsError,
 	isQuiet,
+	isRepeat,
 	parseHistory,
 	parseWindow,
 	quietHours,
 	quietHoursEnd,
 	readConsent,
+	REPEAT,
 	readSuppression,
 	readUnsubscribed,
 	resolveSettings,
@@ -404,6 +409,49 @@ describe('send history from the input', () => {
 		expect(() => parseHistory(['2026-11-20T10:00:00'], 'email')).toThrow(/entry 0/);
 		expect(() => parseHistory('not json', 'email')).toThrow(GuardInputError);
 	});
+
+	it('reads the Message ID a send went out under (message, messageId or message_id), trimmed', () => {
+		const sends = parseHistory(
+			[
+				{ channel: 'email', sentAt: '2026-11-20T10:00:00Z', message: ' welcome ' },
+				{ channel: 'email', sentAt: '2026-11-21T10:00:00Z', messageId: 'tips' },
+				{ channel: 'sms', sentAt: '2026-11-21T11:00:00Z', message_id: 7 },
+				{ channel: 'email', sentAt: '2026-11-21T12:00:00Z', message: '  ' },
+				{ channel: 'email', sentAt: '2026-11-21T13:00:00Z', message: null },
+				'2026-11-21T14:00:00Z',
+			],
+			'email',
+		);
+		expect(sends.map((send) => send.message)).toEqual(['welcome', 'tips', '7', undefined, undefined, undefined]);
+		// No message, no key: a send without one looks as it always did.
+		expect(sends[3]).toEqual({ at: at('2026-11-21T12:00:00Z'), channel: 'email' });
+		expect(Object.keys(sends[4])).toEqual(['at', 'channel']);
+		expect(parseHistory('[{"sentAt":"2026-11-20T10:00:00Z","message":"welcome"}]', 'email')).toEqual([
+			{ at: at('2026-11-20T10:00:00Z'), channel: 'email', message: 'welcome' },
+		]);
+		expect(() => parseHistory([{ sentAt: '2026-11-20T10:00:00Z', message: { name: 'welcome' } }], 'email')).toThrow(
+			'Send History entry 0 has the message {"name":"welcome"}, not a Message ID',
+		);
+	});
+
+	it("templates/guard-ledger.json's Code node puts each row's message on the history it attaches", () => {
+		const template = JSON.parse(readFileSync(path.join(__dirname, '../../templates/guard-ledger.json'), 'utf8'));
+		const code = template.nodes.find((node: { name: string }) => node.name === 'Attach send history').parameters.jsCode;
+		const rows = [
+			{ id: 1, contactId: 'ann@example.com', channel: 'email', sentAt: '2026-11-20T10:00:00.000Z', message: 'welcome' },
+			{ id: 2, contactId: 'ann@example.com', channel: 'sms', sentAt: '2026-11-21T10:00:00.000Z', message: null }, // a row from before Message ID
+			{ id: 1, contactId: 'ann@example.com', channel: 'email', sentAt: '2026-11-20T10:00:00.000Z', message: 'welcome' },
+		];
+		const contacts = [{ email: 'ann@example.com' }, { email: 'ben@example.com' }];
+		const $input = { all: () => rows.map((json) => ({ json })) };
+		const $ = () => ({ all: () => contacts.map((json) => ({ json })) });
+		const out = new Function('$input', '$', code)($input, $) as Array<{ json: { sendHistory: unknown } }>;
+		expect(parseHistory(out[0].json.sendHistory, 'email')).toEqual([
+			{ at: at('2026-11-20T10:00:00Z'), channel: 'email', message: 'welcome' },
+			{ at: at('2026-11-21T10:00:00Z'), channel: 'sms' },
+		]);
+		expect(out[1].json.sendHistory).toEqual([]);
+	});
 });
 
 describe('the same contact twice in one run', () => {
@@ -423,5 +471,76 @@ describe('the same contact twice in one run', () => {
 			resumeAt: now + DAY,
 			reason: 'capped: 1 per day on email, last sent 2026-11-22T12:00:00Z (earlier in this run); resumes 2026-11-23T12:00:00Z',
 		});
+	});
+});
+
+describe('Message ID: the same message again', () => {
+	const now = at('2026-11-22T22:00:00Z'); // 23:00 in Berlin: quiet hours
+	const settings = settingsOf({ defaultTimezone: 'Europe/Berlin' });
+	const welcome: Send = { at: at('2026-11-22T09:00:00Z'), channel: 'email', message: 'welcome' };
+
+	it('a send with the same Message ID on the same channel makes a repeat; another message, channel or none does not', () => {
+		expect(isRepeat([welcome], 'email', 'welcome')).toBe(true);
+		expect(isRepeat([{ at: 0, channel: 'email' }, welcome], 'email', 'welcome')).toBe(true);
+		expect(isRepeat([welcome], 'email', 'tips')).toBe(false);
+		expect(isRepeat([welcome], 'sms', 'welcome')).toBe(false);
+		expect(isRepeat([welcome], 'email', 'Welcome')).toBe(false); // exact: a near miss counts as new
+		expect(isRepeat([welcome], 'email', undefined)).toBe(false);
+		expect(isRepeat([welcome], 'email', '')).toBe(false);
+		expect(isRepeat([{ at: 0, channel: 'email' }], 'email', 'welcome')).toBe(false);
+	});
+
+	it('a repeat goes now, past a full cap and quiet hours; a new message is held by both', () => {
+		expect(decide(optedIn, settings, now, [welcome], 'welcome')).toEqual(REPEAT);
+		expect(REPEAT).toEqual({ decision: 'send', repeat: true });
+		expect(decide(optedIn, settings, now, [welcome], 'tips')).toEqual({
+			decision: 'delay',
+			code: 'quiet_hours',
+			resumeAt: at('2026-11-23T09:00:00Z'),
+			reason: 'quiet hours 21:00–08:00 in Europe/Berlin; capped: 1 per day on email, last sent 2026-11-22T09:00:00Z; resumes 10:00 local',
+		});
+		expect(decide(optedIn, settingsOf({ defaultTimezone: 'Europe/Berlin', whenCapped: 'block' }), now, [welcome], 'tips')).toMatchObject({
+			decision: 'blocked',
+			code: 'capped',
+		});
+		// The welcome went out by SMS: an email under the same Message ID is a new message.
+		expect(decide(optedIn, settings, now, [{ ...welcome, channel: 'sms' }], 'welcome')).toMatchObject({ decision: 'delay', code: 'quiet_hours' });
+	});
+
+	it('consent, unsubscribe and suppression still block a repeat', () => {
+		expect(decide({ consent: 'opted_out' }, settings, now, [welcome], 'welcome')).toMatchObject({ decision: 'blocked', code: 'opted_out' });
+		expect(decide({ ...optedIn, unsubscribed: true }, settings, now, [welcome], 'welcome')).toMatchObject({ code: 'unsubscribed' });
+		expect(decide({ ...optedIn, suppression: 'complained' }, settings, now, [welcome], 'welcome')).toMatchObject({ code: 'suppressed' });
+		expect(decide({}, settings, now, [welcome], 'welcome')).toMatchObject({ code: 'consent_unknown' });
+	});
+
+	it('reservations of this run carry the Message ID: the same message twice in a batch is one send and its repeat', () => {
+		const open = settingsOf({ quietHoursStart: '00:00', quietHoursEnd: '00:00' });
+		const run = new RunReservations();
+		const passes = [
+			['ann', 'welcome'],
+			['ann', 'welcome'],
+			['ann', 'tips'],
+			['ben', 'welcome'],
+			['ann', undefined],
+		] as const;
+		const verdicts = passes.map(([contact, message]) => {
+			const sends = run.withReservations(contact, []);
+			const verdict = decide(optedIn, open, now, sends, message);
+			if (verdict.decision === 'send' && !verdict.repeat) run.reserve(contact, 'email', now, message);
+			return verdict;
+		});
+		expect(verdicts).toEqual([
+			{ decision: 'send' },
+			{ decision: 'send', repeat: true },
+			expect.objectContaining({ decision: 'delay', code: 'capped', reason: expect.stringContaining('(earlier in this run)') }),
+			{ decision: 'send' },
+			expect.objectContaining({ decision: 'delay', code: 'capped' }),
+		]);
+		expect(run.withReservations('ann', [])).toEqual([{ at: now, channel: 'email', thisRun: true, message: 'welcome' }]);
+		// Merged with the history, oldest first; a reservation without a Message ID has none.
+		run.reserve('cat', 'email', now);
+		expect(run.withReservations('cat', [welcome])).toEqual([welcome, { at: now, channel: 'email', thisRun: true }]);
+		expect(isRepeat(run.withReservations('ben', []), 'email', 'welcome')).toBe(true);
 	});
 });

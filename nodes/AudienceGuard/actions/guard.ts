@@ -3,14 +3,16 @@
  * Send now, Delay or Blocked, paired to its input.
  *
  * Three phases: (1) per item, everything that needs no ledger: consent, suppression, quiet hours,
- * and with the "From Input" ledger the caps too (the history is on the item; earlier items of the
- * same contact in this run count as sent). (2) With the Postgres ledger, the contacts that could go
- * now are decided one by one, each in its own transaction under the contact's advisory lock, on one
- * connection opened for this execution and closed before the node returns. (3) Routing: Send now
- * and Blocked in input order; Delay soonest first (ties in input order), because n8n's Wait node
- * waits until the time of its first item: "Delay → Wait (At Specified Time: guard.resumeAt) → back
- * into the guard" then wakes for the earliest contact, and the guard sends those due and delays the
- * others again, until the next one.
+ * and with the "From Input" ledger the Message ID and the caps too (the history is on the item;
+ * earlier items of the same contact in this run count as sent). (2) With the Postgres ledger, the
+ * contacts that could go now, and every contact with a Message ID (only the ledger knows whether
+ * that message went out before, and a repeat goes even in quiet hours), are decided one by one,
+ * each in its own transaction under the contact's advisory lock, on one connection opened for this
+ * execution and closed before the node returns. (3) Routing: Send now and Blocked in input order;
+ * Delay soonest first (ties in input order), because n8n's Wait node waits until the time of its
+ * first item: "Delay → Wait (At Specified Time: guard.resumeAt) → back into the guard" then wakes
+ * for the earliest contact, and the guard sends those due and delays the others again, until the
+ * next one.
  *
  * Not routeItems: the ledger is asynchronous, and a guard must fail closed. Under "Continue On
  * Fail" an item the guard could not judge leaves on Blocked (never on Send now) as the shared
@@ -28,7 +30,9 @@ import {
 	GuardInputError,
 	GuardSettingsError,
 	isoUtc,
+	isRepeat,
 	parseHistory,
+	REPEAT,
 	resolveSettings,
 	RunReservations,
 	type CapSpec,
@@ -49,6 +53,7 @@ const OUTPUT = { send: 0, delay: 1, blocked: 2 } as const;
 
 const FIELDS = {
 	contactId: { parameter: 'contactId', label: 'Contact ID', example: '{{ $json.userId }}' },
+	messageId: { parameter: 'messageId', label: 'Message ID', example: 'welcome or {{ $json.campaign }}-tips' },
 	consent: { parameter: 'consent', label: 'Consent', example: '{{ $json.consent.email }}' },
 	unsubscribed: { parameter: 'unsubscribed', label: 'Unsubscribed', example: '{{ $json.unsubscribed }}' },
 	suppression: { parameter: 'suppression', label: 'Suppression', example: '{{ $json.suppression }}' },
@@ -108,8 +113,16 @@ function contactIdOf(ctx: IExecuteFunctions, read: FieldReader, i: number): stri
 	return id;
 }
 
-function guardJson(verdict: Verdict, settings: GuardSettings, now: number, reservationId?: number | string): IDataObject {
+/** What the guard adds to an item beside its verdict. */
+interface Extra {
+	messageId?: string;
+	reservationId?: number | string;
+}
+
+function guardJson(verdict: Verdict, settings: GuardSettings, now: number, { messageId, reservationId }: Extra): IDataObject {
 	const guard: IDataObject = { decision: verdict.decision, channel: settings.channel, checkedAt: isoUtc(now) };
+	if (messageId) guard.messageId = messageId;
+	if (verdict.decision === 'send' && verdict.repeat) guard.repeat = true;
 	if (verdict.decision === 'delay') guard.resumeAt = isoUtc(verdict.resumeAt);
 	if (verdict.decision !== 'send') {
 		guard.reason = verdict.reason;
@@ -123,6 +136,7 @@ interface Pending {
 	index: number;
 	contactId: string;
 	eligible: Eligible;
+	messageId: string;
 }
 
 export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -135,9 +149,9 @@ export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecution
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	const routed = new Array<{ output: number; item: INodeExecutionData; resumeAt?: number } | undefined>(items.length);
 
-	const route = (i: number, verdict: Verdict, reservationId?: number | string) => {
+	const route = (i: number, verdict: Verdict, extra: Extra = {}) => {
 		const item: INodeExecutionData = {
-			json: { ...items[i].json, guard: guardJson(verdict, settings, now, reservationId) },
+			json: { ...items[i].json, guard: guardJson(verdict, settings, now, extra) },
 			pairedItem: { item: i },
 		};
 		if (items[i].binary) item.binary = items[i].binary;
@@ -153,6 +167,7 @@ export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecution
 	const pending: Pending[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
+			const messageId = readText(ctx, read, FIELDS.messageId, i);
 			const checked = checkContact(
 				{
 					consent: raw(read, FIELDS.consent, i),
@@ -163,20 +178,27 @@ export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecution
 				settings,
 			);
 			if ('blocked' in checked) {
-				route(i, checked.blocked);
+				route(i, checked.blocked, { messageId });
 				continue;
 			}
 			if (ledger === 'postgres') {
-				const early = decideTiming(checked, settings, now, null);
-				if (early.decision !== 'send') route(i, early);
-				else pending.push({ index: i, contactId: contactIdOf(ctx, read, i), eligible: checked });
+				// With a Message ID the ledger must first be asked for a repeat, which quiet hours do not hold.
+				const early = messageId ? null : decideTiming(checked, settings, now, null);
+				if (early && early.decision !== 'send') route(i, early);
+				else pending.push({ index: i, contactId: contactIdOf(ctx, read, i), eligible: checked, messageId });
 				continue;
 			}
 			const history = parseHistory(raw(read, FIELDS.history, i), settings.channel);
-			const contactId = settings.caps.length > 0 ? contactIdOf(ctx, read, i) : '';
-			const verdict = decideTiming(checked, settings, now, reservations.withReservations(contactId, history));
-			if (verdict.decision === 'send' && contactId) reservations.reserve(contactId, settings.channel, now);
-			route(i, verdict);
+			// Contact ID finds the contact's earlier items in this run: needed for caps or a Message ID only.
+			const contactId = settings.caps.length > 0 || messageId ? contactIdOf(ctx, read, i) : '';
+			const sends = reservations.withReservations(contactId, history);
+			if (isRepeat(sends, settings.channel, messageId)) {
+				route(i, REPEAT, { messageId });
+				continue;
+			}
+			const verdict = decideTiming(checked, settings, now, sends);
+			if (verdict.decision === 'send' && contactId) reservations.reserve(contactId, settings.channel, now, messageId);
+			route(i, verdict, { messageId });
 		} catch (error) {
 			fail(i, inputError(ctx, error, i));
 		}
@@ -224,7 +246,7 @@ async function decideWithPostgres(
 	settings: GuardSettings,
 	now: number,
 	pending: Pending[],
-	route: (i: number, verdict: Verdict, reservationId?: number | string) => void,
+	route: (i: number, verdict: Verdict, extra?: Extra) => void,
 	fail: (i: number, error: Error) => void,
 ): Promise<void> {
 	let table: LedgerTable;
@@ -259,11 +281,12 @@ async function decideWithPostgres(
 		const workflowId = String(ctx.getWorkflow().id ?? '');
 		const executionId = String(ctx.getExecutionId() ?? '');
 		const nodeName = ctx.getNode().name;
-		for (const { index, contactId, eligible } of pending) {
+		for (const { index, contactId, eligible, messageId } of pending) {
 			try {
 				const { verdict, reservationId } = await decideInLedger(client, table, {
 					contactId,
 					channel: settings.channel,
+					message: messageId || undefined,
 					now,
 					lookbackMs: settings.lookbackMs,
 					workflowId,
@@ -271,7 +294,7 @@ async function decideWithPostgres(
 					itemKey: `${nodeName}#${index}`,
 					decide: (sends) => decideTiming(eligible, settings, now, sends),
 				});
-				route(index, verdict, reservationId);
+				route(index, verdict, { messageId, reservationId });
 			} catch (error) {
 				const cause = lost ?? (error as Error);
 				fail(

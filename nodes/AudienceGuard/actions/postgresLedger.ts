@@ -4,6 +4,8 @@
  * One row per send the guard let through (a reservation). For each contact that could go now:
  *   BEGIN;
  *   SELECT pg_advisory_xact_lock(<64-bit hash of the ledger and contact id>);
+ *   SELECT id … WHERE contact_id = $1 AND channel = $2 AND message_id = $3;  -- only with a Message ID
+ *   -- found: the same message again, Send now under that row's id, and nothing more
  *   SELECT channel, sent_at … WHERE contact_id = $1 AND sent_at > now − longest cap window;
  *   -- the engine decides on exactly those sends
  *   INSERT … RETURNING id;          -- only when the verdict is Send now
@@ -18,9 +20,13 @@
  * cannot know, and counting a failed send errs towards sending less. Each one's id goes out on the
  * item (guard.reservationId) so that a workflow can delete the reservations of failed sends.
  *
+ * The repeat lookup has no time window (a replay may come days after the first pass) and, under
+ * the same lock, makes concurrent replays of one message share one row.
+ *
  * The table is created on first use (under an advisory lock of its own: two workers creating it at
- * once would otherwise collide in the catalogue). Only parameterised SQL; the table name, the one
- * identifier, is checked against a strict pattern and quoted.
+ * once would otherwise collide in the catalogue); a table from before Message ID gets its
+ * message_id column the same way. Only parameterised SQL; the table name, the one identifier, is
+ * checked against a strict pattern and quoted.
  *
  * Plain TypeScript over a `pg` client, no n8n import: the tests drive it with many connections.
  */
@@ -28,7 +34,7 @@ import { createHash } from 'node:crypto';
 
 import type { ClientConfig } from 'pg';
 
-import type { Send, Verdict } from '../engine';
+import { REPEAT, type Send, type Verdict } from '../engine';
 
 /** What every query here needs from a pg Client. */
 export interface Queryable {
@@ -79,27 +85,44 @@ async function rollback(client: Queryable) {
 	}
 }
 
-/** Creates the ledger table and its index unless they exist. Safe to run from many workers at once. */
+/** Whether the table exists with the message_id column (one query: this runs on every execution). */
+async function ledgerIsCurrent(client: Queryable, table: LedgerTable): Promise<boolean> {
+	const { rows } = await client.query<{ current: boolean }>(
+		`SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'message_id' AND NOT attisdropped) AS current`,
+		[table.sql],
+	);
+	return rows[0]?.current === true;
+}
+
+/**
+ * Creates the ledger table and its index unless they exist, and adds message_id to a table from
+ * before Message ID. Safe to run from many workers at once.
+ */
 export async function ensureLedgerTable(client: Queryable, table: LedgerTable): Promise<void> {
-	const found = await client.query<{ table: string | null }>('SELECT to_regclass($1)::text AS "table"', [table.sql]);
-	if (found.rows[0]?.table) return;
+	if (await ledgerIsCurrent(client, table)) return;
 	await client.query('BEGIN');
 	let committed = false;
 	try {
 		await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey('ledger-ddl', table.name)]);
-		await client.query(
-			`CREATE TABLE IF NOT EXISTS ${table.sql} (
-				id bigserial PRIMARY KEY,
-				contact_id text NOT NULL,
-				channel text NOT NULL,
-				sent_at timestamptz NOT NULL,
-				workflow_id text,
-				execution_id text,
-				item_key text,
-				created_at timestamptz NOT NULL DEFAULT now()
-			)`,
-		);
-		await client.query(`CREATE INDEX IF NOT EXISTS ${table.index} ON ${table.sql} (contact_id, sent_at)`);
+		// Another worker may have done it while this one waited; ALTER would then lock the table for nothing.
+		if (!(await ledgerIsCurrent(client, table))) {
+			await client.query(
+				`CREATE TABLE IF NOT EXISTS ${table.sql} (
+					id bigserial PRIMARY KEY,
+					contact_id text NOT NULL,
+					channel text NOT NULL,
+					sent_at timestamptz NOT NULL,
+					workflow_id text,
+					execution_id text,
+					item_key text,
+					created_at timestamptz NOT NULL DEFAULT now(),
+					message_id text
+				)`,
+			);
+			// A nullable column without a default: only the catalogue changes, however many rows there are.
+			await client.query(`ALTER TABLE ${table.sql} ADD COLUMN IF NOT EXISTS message_id text`);
+			await client.query(`CREATE INDEX IF NOT EXISTS ${table.index} ON ${table.sql} (contact_id, sent_at)`);
+		}
 		await client.query('COMMIT');
 		committed = true;
 	} finally {
@@ -118,50 +141,71 @@ export interface LedgerDecision {
 	executionId?: string;
 	/** Which item of which node run made the reservation: "<node>#<run>:<item>". */
 	itemKey?: string;
+	/** The Message ID: a row of this contact with it on this channel makes this the same message again. */
+	message?: string;
 	/** The engine's timing decision on the contact's sends (oldest first). */
 	decide(sends: Send[]): Verdict;
 }
 
 export interface LedgerResult {
 	verdict: Verdict;
-	/** The reservation's row id when the verdict is Send now. */
+	/** The reservation's row id when the verdict is Send now (a repeat's: the first pass's row). */
 	reservationId?: number | string;
 }
 
+/** A bigserial id as a number while it is exact, as text beyond. */
+function rowId(text: string): number | string {
+	const id = Number(text);
+	return Number.isSafeInteger(id) ? id : text;
+}
+
+/** The same message again: the first pass's row, whenever it was (no time window). */
+async function findRepeat(client: Queryable, table: LedgerTable, d: LedgerDecision): Promise<LedgerResult | undefined> {
+	if (!d.message) return undefined;
+	const { rows } = await client.query<{ id: string }>(
+		`SELECT id FROM ${table.sql} WHERE contact_id = $1 AND channel = $2 AND message_id = $3 ORDER BY id LIMIT 1`,
+		[d.contactId, d.channel, d.message],
+	);
+	return rows[0] ? { verdict: REPEAT, reservationId: rowId(rows[0].id) } : undefined;
+}
+
+/** The engine's decision on the contact's sends in the lookback window, reserved when it is Send now. */
+async function decideAndReserve(client: Queryable, table: LedgerTable, d: LedgerDecision): Promise<LedgerResult> {
+	let sends: Send[] = [];
+	if (d.lookbackMs > 0) {
+		const { rows } = await client.query<{ channel: string; sent_at: Date; execution_id: string | null }>(
+			`SELECT channel, sent_at, execution_id FROM ${table.sql} WHERE contact_id = $1 AND sent_at > $2 ORDER BY sent_at`,
+			[d.contactId, new Date(d.now - d.lookbackMs)],
+		);
+		sends = rows.map((row) => ({
+			at: new Date(row.sent_at).getTime(),
+			channel: row.channel,
+			thisRun: d.executionId !== undefined && row.execution_id === d.executionId ? true : undefined,
+		}));
+	}
+	const verdict = d.decide(sends);
+	if (verdict.decision !== 'send') return { verdict };
+	const { rows } = await client.query<{ id: string }>(
+		`INSERT INTO ${table.sql} (contact_id, channel, sent_at, workflow_id, execution_id, item_key, message_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		[d.contactId, d.channel, new Date(d.now), d.workflowId ?? null, d.executionId ?? null, d.itemKey ?? null, d.message || null],
+	);
+	return { verdict, reservationId: rowId(rows[0].id) };
+}
+
 /**
- * Decides one contact in one transaction under its advisory lock, reserving the send when the
- * verdict is Send now. Any error rolls back (no reservation) and reaches the caller.
+ * Decides one contact in one transaction under its advisory lock: the same message again when its
+ * Message ID is in the ledger, else the engine's verdict, reserving the send when it is Send now.
+ * Any error rolls back (no reservation) and reaches the caller.
  */
 export async function decideInLedger(client: Queryable, table: LedgerTable, d: LedgerDecision): Promise<LedgerResult> {
 	await client.query('BEGIN');
 	let committed = false;
 	try {
 		await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(`ledger:${table.name}`, d.contactId)]);
-		let sends: Send[] = [];
-		if (d.lookbackMs > 0) {
-			const { rows } = await client.query<{ channel: string; sent_at: Date; execution_id: string | null }>(
-				`SELECT channel, sent_at, execution_id FROM ${table.sql} WHERE contact_id = $1 AND sent_at > $2 ORDER BY sent_at`,
-				[d.contactId, new Date(d.now - d.lookbackMs)],
-			);
-			sends = rows.map((row) => ({
-				at: new Date(row.sent_at).getTime(),
-				channel: row.channel,
-				thisRun: d.executionId !== undefined && row.execution_id === d.executionId ? true : undefined,
-			}));
-		}
-		const verdict = d.decide(sends);
-		let reservationId: number | string | undefined;
-		if (verdict.decision === 'send') {
-			const { rows } = await client.query<{ id: string }>(
-				`INSERT INTO ${table.sql} (contact_id, channel, sent_at, workflow_id, execution_id, item_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-				[d.contactId, d.channel, new Date(d.now), d.workflowId ?? null, d.executionId ?? null, d.itemKey ?? null],
-			);
-			const id = Number(rows[0].id);
-			reservationId = Number.isSafeInteger(id) ? id : rows[0].id;
-		}
+		const result = (await findRepeat(client, table, d)) ?? (await decideAndReserve(client, table, d));
 		await client.query('COMMIT');
 		committed = true;
-		return { verdict, reservationId };
+		return result;
 	} finally {
 		if (!committed) await rollback(client);
 	}

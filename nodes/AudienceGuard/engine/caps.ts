@@ -42,6 +42,8 @@ export interface Send {
 	channel: string;
 	/** Reserved earlier in this run (a contact's earlier item in the same batch). */
 	thisRun?: boolean;
+	/** The Message ID the send went out under, when it had one (see decide.ts, isRepeat). */
+	message?: string;
 }
 
 const UNIT_MS: Record<WindowUnit, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 };

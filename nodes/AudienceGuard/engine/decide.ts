@@ -5,7 +5,9 @@
  * In order:
  * 1. Blocked for good: a global unsubscribe, a suppression (bounced, complained, manual), consent
  *    opted out, or unknown consent under the "block" policy. No time zone is needed for these.
- * 2. Otherwise the message may go at the earliest instant T ≥ now at which every rule allows it:
+ * 2. The same message again: when the contact's sends already hold this Message ID on this
+ *    channel (isRepeat), Send now, neither counted against the caps nor held for quiet hours.
+ * 3. Otherwise the message may go at the earliest instant T ≥ now at which every rule allows it:
  *    outside quiet hours in the contact's time zone, and within every frequency cap counting the
  *    contact's sends (its history plus what this run already reserved). Each rule moves T forward
  *    to when it would allow; rules are applied in turn until none moves T (a fixed point: a cap
@@ -59,7 +61,8 @@ export type BlockCode = 'unsubscribed' | 'suppressed' | 'opted_out' | 'consent_u
 export type DelayCode = 'quiet_hours' | 'capped';
 
 export type Verdict =
-	| { decision: 'send' }
+	/** `repeat`: the same message again (see isRepeat), let through without counting it. */
+	| { decision: 'send'; repeat?: true }
 	| { decision: 'delay'; resumeAt: number; reason: string; code: DelayCode }
 	| { decision: 'blocked'; reason: string; code: BlockCode };
 
@@ -188,16 +191,32 @@ export class RunReservations {
 		return [...history, ...reserved].sort((a, b) => a.at - b.at);
 	}
 
-	reserve(contactId: string, channel: string, at: number): void {
+	reserve(contactId: string, channel: string, at: number, message?: string): void {
 		const list = this.byContact.get(contactId) ?? [];
-		list.push({ at, channel, thisRun: true });
+		list.push(message ? { at, channel, thisRun: true, message } : { at, channel, thisRun: true });
 		this.byContact.set(contactId, list);
 	}
 }
 
+/**
+ * Whether the contact's sends already hold this message: then this pass is that message again (a
+ * retried or re-run execution, which the channel node skips), not a new message for the caps.
+ * Matched on the channel too: in a journey a Message ID names one message on one channel, and a
+ * "welcome" SMS must not let a "welcome" email past the caps. Exact text: a near miss counts as a
+ * new message, which errs towards sending less.
+ */
+export function isRepeat(sends: readonly Send[], channel: string, message: string | undefined): boolean {
+	if (!message) return false;
+	return sends.some((send) => send.message === message && send.channel === channel);
+}
+
+/** The verdict for the same message again: Send now, neither counted nor held for quiet hours. */
+export const REPEAT: Verdict = Object.freeze({ decision: 'send', repeat: true });
+
 /** One contact, start to end, with the history on the item (the "From Input" ledger). */
-export function decide(fields: ContactFields, settings: GuardSettings, now: number, sends: readonly Send[]): Verdict {
+export function decide(fields: ContactFields, settings: GuardSettings, now: number, sends: readonly Send[], message?: string): Verdict {
 	const checked = checkContact(fields, settings);
 	if ('blocked' in checked) return checked.blocked;
+	if (isRepeat(sends, settings.channel, message)) return REPEAT;
 	return decideTiming(checked, settings, now, sends);
 }

@@ -3,12 +3,14 @@
  * each a timestamp or an object with a time and a channel, e.g.
  *   [{ "channel": "email", "sentAt": "2026-11-22T07:00:00Z" }, { "channel": "sms", "sentAt": 1795330800000 }]
  * Rows read with n8n's Data Table node have exactly this shape. A send without a channel counts as
- * one on the guarded channel. Absent or empty means no sends yet.
+ * one on the guarded channel. An entry may name the message it was (`message`, the guard's Message
+ * ID), so that the same message again is recognised. Absent or empty means no sends yet.
  */
 import type { Send } from './caps';
 import { GuardInputError } from './errors';
 
 const TIME_KEYS = ['sentAt', 'sent_at', 'at', 'timestamp', 'time', 'date', 'createdAt'];
+const MESSAGE_KEYS = ['message', 'messageId', 'message_id'];
 
 const FIX =
 	'Map "Send History" to a list of this contact\'s recent sends, each like {"channel": "email", "sentAt": "2026-11-22T07:00:00Z"}, e.g. {{ $json.sendHistory }}; leave it empty for contacts with none.';
@@ -37,6 +39,21 @@ function parseJson(text: string): unknown {
 	}
 }
 
+/** An entry's Message ID, trimmed; undefined when it names none. */
+function parseMessage(record: Record<string, unknown>, index: number): string | undefined {
+	const key = MESSAGE_KEYS.find((k) => record[k] !== undefined && record[k] !== null);
+	if (!key) return undefined;
+	const value = record[key];
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		throw new GuardInputError(
+			`Send History entry ${index} has the message ${JSON.stringify(value).slice(0, 80)}, not a Message ID`,
+			`${FIX} A send may name its message as text, e.g. "message": "welcome".`,
+			'Send History',
+		);
+	}
+	return String(value).trim() || undefined;
+}
+
 /** The sends in a history field, sorted oldest first; channels lower-cased. */
 export function parseHistory(raw: unknown, channel: string): Send[] {
 	if (raw === undefined || raw === null || raw === '') return [];
@@ -51,6 +68,7 @@ export function parseHistory(raw: unknown, channel: string): Send[] {
 	list.forEach((entry: unknown, index) => {
 		let time: unknown = entry;
 		let sendChannel = channel;
+		let message: string | undefined;
 		if (entry && typeof entry === 'object' && !(entry instanceof Date) && typeof (entry as { toMillis?: unknown }).toMillis !== 'function') {
 			const record = entry as Record<string, unknown>;
 			const key = TIME_KEYS.find((k) => record[k] !== undefined && record[k] !== null && record[k] !== '');
@@ -63,6 +81,7 @@ export function parseHistory(raw: unknown, channel: string): Send[] {
 			}
 			time = record[key];
 			if (record.channel !== undefined && record.channel !== null && record.channel !== '') sendChannel = String(record.channel).trim().toLowerCase();
+			message = parseMessage(record, index);
 		}
 		const at = parseTime(time);
 		if (!Number.isFinite(at)) {
@@ -72,7 +91,7 @@ export function parseHistory(raw: unknown, channel: string): Send[] {
 				'Send History',
 			);
 		}
-		sends.push({ at, channel: sendChannel });
+		sends.push(message === undefined ? { at, channel: sendChannel } : { at, channel: sendChannel, message });
 	});
 	return sends.sort((a, b) => a.at - b.at);
 }
