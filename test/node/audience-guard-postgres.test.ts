@@ -140,7 +140,7 @@ describe('Audience Guard, Postgres ledger', () => {
 		expect(delay).toEqual([]);
 		expect(send.map(guardOf)).toEqual([
 			{ decision: 'send', channel: 'email', checkedAt: '2026-11-22T12:00:00Z', messageId: 'welcome', reservationId: 1 },
-			{ decision: 'send', channel: 'email', checkedAt: '2026-11-22T12:00:00Z', messageId: 'welcome', repeat: true, reservationId: 1 },
+			{ decision: 'send', channel: 'email', checkedAt: '2026-11-22T12:00:00Z', messageId: 'welcome', repeat: true, firstSentAt: '2026-11-22T12:00:00Z', reservationId: 1 },
 			{ decision: 'send', channel: 'email', checkedAt: '2026-11-22T12:00:00Z', messageId: 'tips', reservationId: 2 },
 		]);
 		expect(guardOf(blocked[0])).toMatchObject({ code: 'unsubscribed', messageId: 'welcome' });
@@ -157,7 +157,7 @@ describe('Audience Guard, Postgres ledger', () => {
 		expect(replay.error).toBeUndefined();
 		const [sendAgain, delayAgain] = replay.outputs('Node');
 		expect(sendAgain.map(guardOf)).toEqual([
-			{ decision: 'send', channel: 'email', checkedAt: '2026-11-25T22:00:00Z', messageId: 'welcome', repeat: true, reservationId: 1 },
+			{ decision: 'send', channel: 'email', checkedAt: '2026-11-25T22:00:00Z', messageId: 'welcome', repeat: true, firstSentAt: '2026-11-22T12:00:00Z', reservationId: 1 },
 		]);
 		expect(delayAgain.map(guardOf)).toEqual([
 			expect.objectContaining({ messageId: 'tips', code: 'quiet_hours', resumeAt: '2026-11-26T07:00:00Z' }),
@@ -207,7 +207,8 @@ describe('Audience Guard, Postgres ledger', () => {
 		expect(await pass(NOW + 2 * 3_600_000, 'welcome', 'email', 'ben')).toMatchObject({ verdict: { decision: 'send' }, decided: 1 });
 		// Ten days later at 23:00 in Berlin: the same message again, without asking the engine.
 		const replay = await pass(NOW + 10 * DAY + 11 * 3_600_000, 'welcome');
-		expect(replay).toEqual({ verdict: { decision: 'send', repeat: true }, reservationId: first.reservationId, decided: 0 });
+		// It carries when the welcome first went (the journey's clock for the next steps).
+		expect(replay).toEqual({ verdict: { decision: 'send', repeat: true, firstSentAt: NOW }, reservationId: first.reservationId, decided: 0 });
 		const { rows } = await admin.query(`SELECT contact_id, channel, message_id FROM ${table.sql} ORDER BY id`);
 		expect(rows).toEqual([
 			{ contact_id: 'ann', channel: 'email', message_id: 'welcome' },

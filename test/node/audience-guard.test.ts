@@ -225,8 +225,8 @@ describe('Audience Guard node (in-process n8n, history from the input)', () => {
 		expect(result.error).toBeUndefined();
 		const [send, delay, blocked] = result.outputs('Node');
 		expect(names(send)).toEqual(['ann', 'ben', 'eve']);
-		expect(guardOf(send[0])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome', repeat: true });
-		expect(guardOf(send[1])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome', repeat: true });
+		expect(guardOf(send[0])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome', repeat: true, firstSentAt: '2026-11-22T07:00:00Z' });
+		expect(guardOf(send[1])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome', repeat: true, firstSentAt: '2026-11-22T07:00:00Z' });
 		// A welcome by SMS is another message: this one goes because nothing holds it, not as a repeat.
 		expect(guardOf(send[2])).toEqual({ decision: 'send', channel: 'email', checkedAt: NOW, messageId: 'welcome' });
 		expect(names(delay)).toEqual(['cat', 'fay']);

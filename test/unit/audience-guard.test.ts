@@ -25,7 +25,7 @@ import {
 	quietHours,
 	quietHoursEnd,
 	readConsent,
-	REPEAT,
+	repeatOf,
 	readSuppression,
 	readUnsubscribed,
 	resolveSettings,
@@ -491,8 +491,9 @@ describe('Message ID: the same message again', () => {
 	});
 
 	it('a repeat goes now, past a full cap and quiet hours; a new message is held by both', () => {
-		expect(decide(optedIn, settings, now, [welcome], 'welcome')).toEqual(REPEAT);
-		expect(REPEAT).toEqual({ decision: 'send', repeat: true });
+		expect(decide(optedIn, settings, now, [welcome], 'welcome')).toEqual(repeatOf(welcome));
+		// When the message first went: the earliest of its sends.
+		expect(decide(optedIn, settings, now, [{ ...welcome, at: welcome.at + 5 }, welcome], 'welcome')).toEqual({ decision: 'send', repeat: true, firstSentAt: welcome.at });
 		expect(decide(optedIn, settings, now, [welcome], 'tips')).toEqual({
 			decision: 'delay',
 			code: 'quiet_hours',
@@ -532,7 +533,7 @@ describe('Message ID: the same message again', () => {
 		});
 		expect(verdicts).toEqual([
 			{ decision: 'send' },
-			{ decision: 'send', repeat: true },
+			{ decision: 'send', repeat: true, firstSentAt: now },
 			expect.objectContaining({ decision: 'delay', code: 'capped', reason: expect.stringContaining('(earlier in this run)') }),
 			{ decision: 'send' },
 			expect.objectContaining({ decision: 'delay', code: 'capped' }),

@@ -30,9 +30,9 @@ import {
 	GuardInputError,
 	GuardSettingsError,
 	isoUtc,
-	isRepeat,
+	firstPass,
 	parseHistory,
-	REPEAT,
+	repeatOf,
 	resolveSettings,
 	RunReservations,
 	type CapSpec,
@@ -122,7 +122,10 @@ interface Extra {
 function guardJson(verdict: Verdict, settings: GuardSettings, now: number, { messageId, reservationId }: Extra): IDataObject {
 	const guard: IDataObject = { decision: verdict.decision, channel: settings.channel, checkedAt: isoUtc(now) };
 	if (messageId) guard.messageId = messageId;
-	if (verdict.decision === 'send' && verdict.repeat) guard.repeat = true;
+	if (verdict.decision === 'send' && verdict.repeat) {
+		guard.repeat = true;
+		if (verdict.firstSentAt !== undefined) guard.firstSentAt = isoUtc(verdict.firstSentAt);
+	}
 	if (verdict.decision === 'delay') guard.resumeAt = isoUtc(verdict.resumeAt);
 	if (verdict.decision !== 'send') {
 		guard.reason = verdict.reason;
@@ -192,8 +195,9 @@ export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecution
 			// Contact ID finds the contact's earlier items in this run: needed for caps or a Message ID only.
 			const contactId = settings.caps.length > 0 || messageId ? contactIdOf(ctx, read, i) : '';
 			const sends = reservations.withReservations(contactId, history);
-			if (isRepeat(sends, settings.channel, messageId)) {
-				route(i, REPEAT, { messageId });
+			const first = firstPass(sends, settings.channel, messageId);
+			if (first) {
+				route(i, repeatOf(first), { messageId });
 				continue;
 			}
 			const verdict = decideTiming(checked, settings, now, sends);

@@ -34,7 +34,7 @@ import { createHash } from 'node:crypto';
 
 import type { ClientConfig } from 'pg';
 
-import { REPEAT, type Send, type Verdict } from '../engine';
+import { repeatOf, type Send, type Verdict } from '../engine';
 
 /** What every query here needs from a pg Client. */
 export interface Queryable {
@@ -162,11 +162,12 @@ function rowId(text: string): number | string {
 /** The same message again: the first pass's row, whenever it was (no time window). */
 async function findRepeat(client: Queryable, table: LedgerTable, d: LedgerDecision): Promise<LedgerResult | undefined> {
 	if (!d.message) return undefined;
-	const { rows } = await client.query<{ id: string }>(
-		`SELECT id FROM ${table.sql} WHERE contact_id = $1 AND channel = $2 AND message_id = $3 ORDER BY id LIMIT 1`,
+	const { rows } = await client.query<{ id: string; sent_at: Date }>(
+		`SELECT id, sent_at FROM ${table.sql} WHERE contact_id = $1 AND channel = $2 AND message_id = $3 ORDER BY id LIMIT 1`,
 		[d.contactId, d.channel, d.message],
 	);
-	return rows[0] ? { verdict: REPEAT, reservationId: rowId(rows[0].id) } : undefined;
+	const first = rows[0];
+	return first ? { verdict: repeatOf({ at: new Date(first.sent_at).getTime(), channel: d.channel }), reservationId: rowId(first.id) } : undefined;
 }
 
 /** The engine's decision on the contact's sends in the lookback window, reserved when it is Send now. */

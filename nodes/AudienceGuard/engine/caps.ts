@@ -42,7 +42,7 @@ export interface Send {
 	channel: string;
 	/** Reserved earlier in this run (a contact's earlier item in the same batch). */
 	thisRun?: boolean;
-	/** The Message ID the send went out under, when it had one (see decide.ts, isRepeat). */
+	/** The Message ID the send went out under, when it had one (see decide.ts, firstPass). */
 	message?: string;
 }
 

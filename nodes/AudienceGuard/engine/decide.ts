@@ -6,7 +6,7 @@
  * 1. Blocked for good: a global unsubscribe, a suppression (bounced, complained, manual), consent
  *    opted out, or unknown consent under the "block" policy. No time zone is needed for these.
  * 2. The same message again: when the contact's sends already hold this Message ID on this
- *    channel (isRepeat), Send now, neither counted against the caps nor held for quiet hours.
+ *    channel (firstPass), Send now, neither counted against the caps nor held for quiet hours.
  * 3. Otherwise the message may go at the earliest instant T ≥ now at which every rule allows it:
  *    outside quiet hours in the contact's time zone, and within every frequency cap counting the
  *    contact's sends (its history plus what this run already reserved). Each rule moves T forward
@@ -61,8 +61,8 @@ export type BlockCode = 'unsubscribed' | 'suppressed' | 'opted_out' | 'consent_u
 export type DelayCode = 'quiet_hours' | 'capped';
 
 export type Verdict =
-	/** `repeat`: the same message again (see isRepeat), let through without counting it. */
-	| { decision: 'send'; repeat?: true }
+	/** `repeat`: the same message again (see firstPass), let through without counting it; `firstSentAt`: when it first went. */
+	| { decision: 'send'; repeat?: true; firstSentAt?: number }
 	| { decision: 'delay'; resumeAt: number; reason: string; code: DelayCode }
 	| { decision: 'blocked'; reason: string; code: BlockCode };
 
@@ -205,18 +205,27 @@ export class RunReservations {
  * "welcome" SMS must not let a "welcome" email past the caps. Exact text: a near miss counts as a
  * new message, which errs towards sending less.
  */
-export function isRepeat(sends: readonly Send[], channel: string, message: string | undefined): boolean {
-	if (!message) return false;
-	return sends.some((send) => send.message === message && send.channel === channel);
+export function firstPass(sends: readonly Send[], channel: string, message: string | undefined): Send | undefined {
+	if (!message) return undefined;
+	let first: Send | undefined;
+	for (const send of sends) if (send.message === message && send.channel === channel && (!first || send.at < first.at)) first = send;
+	return first;
 }
 
-/** The verdict for the same message again: Send now, neither counted nor held for quiet hours. */
-export const REPEAT: Verdict = Object.freeze({ decision: 'send', repeat: true });
+export const isRepeat = (sends: readonly Send[], channel: string, message: string | undefined): boolean => firstPass(sends, channel, message) !== undefined;
+
+/**
+ * The verdict for the same message again: Send now, neither counted nor held for quiet hours. It
+ * carries when the message first went, so a journey timed from it (tips a day after the welcome)
+ * catches up instead of starting over.
+ */
+export const repeatOf = (first: Send): Verdict => ({ decision: 'send', repeat: true, firstSentAt: first.at });
 
 /** One contact, start to end, with the history on the item (the "From Input" ledger). */
 export function decide(fields: ContactFields, settings: GuardSettings, now: number, sends: readonly Send[], message?: string): Verdict {
 	const checked = checkContact(fields, settings);
 	if ('blocked' in checked) return checked.blocked;
-	if (isRepeat(sends, settings.channel, message)) return REPEAT;
+	const first = firstPass(sends, settings.channel, message);
+	if (first) return repeatOf(first);
 	return decideTiming(checked, settings, now, sends);
 }
