@@ -40,6 +40,8 @@ export interface TemplateChanges {
 	webhookPaths?: Record<string, string>;
 	/** Other parameters a user sets, by node name (e.g. a schedule's interval). */
 	parameters?: Record<string, IDataObject>;
+	/** Nodes the user deletes, joining what came into each to what it led to (one input, one output). */
+	remove?: string[];
 	/** Send History: In Postgres on every sending node (what the template's queue-mode note asks for). */
 	sendHistoryInPostgres?: boolean;
 	/** Name suffix, so several tests can import the same template. */
@@ -91,10 +93,25 @@ export function withChanges(file: string, template: Template, changes: TemplateC
 		const chosen = accepted.length ? { ...node.credentials, ...Object.fromEntries(accepted.map((type) => [type, changes.credentials![type]])) } : node.credentials;
 		return { ...node, parameters, ...(chosen ? { credentials: chosen } : {}) };
 	});
-	const unknown = Object.keys(changes.parameters ?? {}).filter((name) => !template.nodes.some((node) => node.name === name));
+	const unknown = [...Object.keys(changes.parameters ?? {}), ...(changes.remove ?? [])].filter((name) => !template.nodes.some((node) => node.name === name));
 	if (unknown.length) throw new Error(`${file} has no node ${unknown.join(', ')}`);
 	const name = changes.suffix ? `${template.name} (${changes.suffix})` : template.name;
-	return { ...template, name, nodes };
+	let connections = template.connections as Connections;
+	for (const removed of changes.remove ?? []) connections = bypass(connections, removed);
+	return { ...template, name, nodes: nodes.filter((node) => !changes.remove?.includes(node.name)), connections };
+}
+
+type Connections = Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+
+/** The connections without `removed`: whatever led into it leads to where it led. */
+function bypass(connections: Connections, removed: string): Connections {
+	const next = connections[removed]?.main[0] ?? [];
+	const out: Connections = {};
+	for (const [from, { main }] of Object.entries(connections)) {
+		if (from === removed) continue;
+		out[from] = { main: main.map((targets) => targets.flatMap((target) => (target.node === removed ? next : [target]))) };
+	}
+	return out;
 }
 
 /**
