@@ -13,7 +13,7 @@ import { importTemplateWith, type TemplateChanges } from '../helpers/templates';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8nClient, ensureDataTables, dataTableSpecs } = require('../../scripts/host');
 
-export const PREFIX = 'n8n-nodes-campaign-kit';
+export { PREFIX } from '../helpers/templates';
 
 /** The owner global-setup creates (the editor's REST API needs a signed-in user). */
 export const OWNER = { email: 'e2e@campaign-kit.local', password: 'E2e-password-1' };

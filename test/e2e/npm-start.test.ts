@@ -3,9 +3,12 @@
  * templates (and creates their Data Tables), prints the login, serves the editor with our nodes in the panel, and stops on Ctrl-C.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import { client } from './n8n';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const host = require('../../scripts/host');
@@ -66,4 +69,26 @@ describe('npm start', () => {
 		expect(await exited).toBe(0);
 		expect(output).toContain('Ctrl-C: stopping n8n');
 	}, 300_000);
+});
+
+describe('Data Tables from an earlier version', () => {
+	it('get the columns added since, and keep their rows', async () => {
+		const c = client();
+		const name = `ck_upgrade_${randomUUID().slice(0, 8)}`;
+		// As an earlier Campaign Kit created it: without the column added since.
+		const table = (await c.api('POST', '/data-tables', { name, columns: [{ name: 'contactId', type: 'string' }] })) as unknown as { id: string };
+		await c.api('POST', `/data-tables/${table.id}/rows`, { data: [{ contactId: 'ann@example.com' }] });
+		const spec = [{ name, columns: [{ name: 'contactId', type: 'string' }, { name: 'message', type: 'string' }, { name: 'sentAt', type: 'date' }] }];
+		const ids = await host.ensureDataTables(c, spec);
+		expect(ids[name]).toBe(table.id);
+		const columns = (await c.api('GET', `/data-tables/${table.id}/columns`)) as unknown as Array<{ name: string; type: string }> | { data: Array<{ name: string; type: string }> };
+		const list = Array.isArray(columns) ? columns : columns.data;
+		expect(list.map((column) => [column.name, column.type])).toEqual([['contactId', 'string'], ['message', 'string'], ['sentAt', 'date']]);
+		expect((await c.api('GET', `/data-tables/${table.id}/rows`)).data).toEqual([expect.objectContaining({ contactId: 'ann@example.com', message: null })]);
+		// Run again: nothing to add.
+		await host.ensureDataTables(c, spec);
+		const again = (await c.api('GET', `/data-tables/${table.id}/columns`)) as unknown as Array<unknown> | { data: Array<unknown> };
+		expect((Array.isArray(again) ? again : again.data)).toHaveLength(3);
+		await c.api('DELETE', `/data-tables/${table.id}`);
+	});
 });
