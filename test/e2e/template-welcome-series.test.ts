@@ -111,14 +111,17 @@ describe('Template: welcome series', () => {
 			data: [{ ...fay, signedUpAt: new Date(Date.now() - 120_000).toISOString(), welcomeStatus: 'running', welcomeCheckAt: new Date(Date.now() - 60_000).toISOString() }],
 		});
 		const sweep = await runManually(workflow.id, SWEEP);
+		expect(outputOf(sweep, 'Mark as picked up').map((row) => row.email)).toEqual([fay.email]);
 		expect(outputOf(sweep, 'Pick up each').map((row) => row.email)).toEqual([fay.email]);
+		// Claimed: the next sweep finds her checkpoint moved and picks up nothing.
+		expect(outputOf(await runManually(workflow.id, SWEEP), 'Pick up each')).toEqual([]);
 
 		// Seven series end: five sign-ups, eve's second and fay's picked-up one.
 		const over = async () => (await tableRows(tables.campaign_kit_contacts, 'email', '')).filter((c) => (c.email as string).endsWith(`${run}@example.com`));
 		await until('every series over', async () => {
 			const list = await executions(workflow.id);
 			const done = (await over()).filter((c) => c.welcomeStatus === 'done').length;
-			return list.filter((e) => e.status === 'success').length >= 8 && done === 6 && !list.some((e) => e.status === 'running');
+			return list.filter((e) => e.status === 'success').length >= 9 && done === 6 && !list.some((e) => e.status === 'running');
 		}, 90_000, workflow.id);
 		const list = await executions(workflow.id);
 		expect(list.filter((e) => e.status === 'error' || e.status === 'waiting')).toEqual([]);
