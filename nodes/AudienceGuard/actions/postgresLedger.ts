@@ -98,12 +98,27 @@ async function ledgerIsCurrent(client: Queryable, table: LedgerTable): Promise<b
  * Creates the ledger table and its index unless they exist, and adds message_id to a table from
  * before Message ID. Safe to run from many workers at once.
  */
-export async function ensureLedgerTable(client: Queryable, table: LedgerTable): Promise<void> {
-	if (await ledgerIsCurrent(client, table)) return;
+/**
+ * Runs `work` in one transaction under a transaction-level advisory lock on (scope, id); rolls back
+ * on any error. Table creation uses it: two workers creating a table at once would collide in the
+ * catalogue.
+ */
+export async function inLockedTransaction(client: Queryable, scope: string, id: string, work: () => Promise<void>): Promise<void> {
 	await client.query('BEGIN');
 	let committed = false;
 	try {
-		await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey('ledger-ddl', table.name)]);
+		await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(scope, id)]);
+		await work();
+		await client.query('COMMIT');
+		committed = true;
+	} finally {
+		if (!committed) await rollback(client);
+	}
+}
+
+export async function ensureLedgerTable(client: Queryable, table: LedgerTable): Promise<void> {
+	if (await ledgerIsCurrent(client, table)) return;
+	await inLockedTransaction(client, 'ledger-ddl', table.name, async () => {
 		// Another worker may have done it while this one waited; ALTER would then lock the table for nothing.
 		if (!(await ledgerIsCurrent(client, table))) {
 			await client.query(
@@ -123,11 +138,7 @@ export async function ensureLedgerTable(client: Queryable, table: LedgerTable): 
 			await client.query(`ALTER TABLE ${table.sql} ADD COLUMN IF NOT EXISTS message_id text`);
 			await client.query(`CREATE INDEX IF NOT EXISTS ${table.index} ON ${table.sql} (contact_id, sent_at)`);
 		}
-		await client.query('COMMIT');
-		committed = true;
-	} finally {
-		if (!committed) await rollback(client);
-	}
+	});
 }
 
 export interface LedgerDecision {

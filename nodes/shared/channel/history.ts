@@ -25,7 +25,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { connectionConfig, lockKey, type PostgresCredential, type Queryable } from '../../AudienceGuard/actions/postgresLedger';
+import { connectionConfig, inLockedTransaction, type PostgresCredential, type Queryable } from '../../AudienceGuard/actions/postgresLedger';
 
 export const SEND_HISTORY_TABLE = 'campaign_kit_send_history';
 export type { PostgresCredential };
@@ -35,22 +35,11 @@ export function historyConnection(credential: PostgresCredential) {
 	return { ...connectionConfig(credential), application_name: 'n8n Campaign Kit send history' };
 }
 
-async function rollback(client: Queryable) {
-	try {
-		await client.query('ROLLBACK');
-	} catch {
-		// the connection is gone; the server has rolled back already
-	}
-}
-
 /** Creates the table unless it exists. Safe to run from many workers at once. */
 export async function ensureHistoryTable(client: Queryable): Promise<void> {
 	const found = await client.query<{ table: string | null }>('SELECT to_regclass($1)::text AS "table"', [SEND_HISTORY_TABLE]);
 	if (found.rows[0]?.table) return;
-	await client.query('BEGIN');
-	let committed = false;
-	try {
-		await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey('send-history-ddl', SEND_HISTORY_TABLE)]);
+	await inLockedTransaction(client, 'send-history-ddl', SEND_HISTORY_TABLE, async () => {
 		await client.query(
 			`CREATE TABLE IF NOT EXISTS ${SEND_HISTORY_TABLE} (
 				key text PRIMARY KEY,
@@ -61,11 +50,7 @@ export async function ensureHistoryTable(client: Queryable): Promise<void> {
 				recorded_at timestamptz NOT NULL DEFAULT now()
 			)`,
 		);
-		await client.query('COMMIT');
-		committed = true;
-	} finally {
-		if (!committed) await rollback(client);
-	}
+	});
 }
 
 /** One run's hold on the history: its owner number, locked on its connection until it ends. */
