@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { PROVIDERS, type ProviderName, type WebhookRequest, type WebhookSecrets } from './engine';
+import { now } from '../shared/clock';
 
 const PROVIDER_OPTIONS: Array<{ name: string; value: ProviderName; description: string }> = [
 	{ name: 'SendGrid', value: 'sendgrid', description: 'Signed Event Webhook (ECDSA)' },
@@ -126,7 +127,7 @@ export class DeliveryEventsTrigger implements INodeType {
 
 		const adapter = PROVIDERS[provider];
 		const request = incoming(this, options.publicUrl ?? '');
-		const verdict = adapter.verify(request, secrets, { toleranceSeconds: options.toleranceSeconds ?? 300, now: Date.now() });
+		const verdict = adapter.verify(request, secrets, { toleranceSeconds: options.toleranceSeconds ?? 300, now: now() });
 		if (!verdict.ok) {
 			this.logger.warn(`Delivery Events Trigger refused a ${provider} request: ${verdict.reason}`);
 			res.status(401).json({ error: 'Unauthorized', reason: verdict.reason });

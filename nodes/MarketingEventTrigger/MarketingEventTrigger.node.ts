@@ -14,6 +14,7 @@ import { properties } from './description';
 import { ingest, type IpHandling } from './engine/ingest';
 import { eventsOfRequest, MAX_BATCH } from './engine/request';
 import { checkHmac, checkSharedSecret, type HmacAlgorithm, type SignatureEncoding } from './engine/signature';
+import { nowDate } from '../shared/clock';
 
 /** Answers the caller at once, starting nothing (bad request, refused signature, misconfiguration). */
 function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
@@ -127,7 +128,7 @@ export class MarketingEventTrigger implements INodeType {
 		const result = ingest(request.events, {
 			ip: (options.ipAddresses as IpHandling | undefined) ?? 'anonymise',
 			requireEventId: options.requireEventId === true,
-			receivedAt: options.addReceivedAt === false ? undefined : new Date().toISOString(),
+			receivedAt: options.addReceivedAt === false ? undefined : nowDate().toISOString(),
 			grouping: {
 				rules,
 				useDefaults: options.useDefaultChannelRules !== false,

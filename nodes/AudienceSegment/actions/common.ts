@@ -19,6 +19,7 @@ import {
 	type Explained,
 	type SegmentDefinition,
 } from '../engine';
+import { now as clockNow } from '../../shared/clock';
 
 interface BuilderCondition {
 	field?: string;
@@ -119,7 +120,7 @@ export function runSettings(ctx: IExecuteFunctions): RunSettings {
 			description: 'Set the Time Zone option to an IANA name such as "Europe/Berlin", or leave it empty for the workflow\'s time zone.',
 		});
 	}
-	let now = Date.now();
+	let now = clockNow();
 	if (options.evaluateAt) {
 		const value = options.evaluateAt as unknown;
 		const text = (value instanceof Date ? value.toISOString() : String(value)).trim();

@@ -13,6 +13,7 @@ import { SOURCE_FIELDS, type Source } from '../description';
 import { buildReport, DEFAULT_FORECAST, ReportSettingError, toCsv, toHtml } from '../engine';
 import type { Metric } from '../engine/kpis';
 import type { Budget, Column, Report, ReportRow, ReportSettings } from '../engine/types';
+import { now } from '../../shared/clock';
 
 type Output = 'rows' | 'alerts' | 'csv' | 'html' | 'report';
 
@@ -29,7 +30,7 @@ function settingsFrom(ctx: IExecuteFunctions): ReportSettings {
 	}
 	// A date and time without an offset is read in the report's time zone, as the marketer means it.
 	const asOfText = String(options.asOf ?? '').trim();
-	const asOf = asOfText ? DateTime.fromISO(asOfText, { zone: timeZone }).toMillis() : Date.now();
+	const asOf = asOfText ? DateTime.fromISO(asOfText, { zone: timeZone }).toMillis() : now();
 	if (Number.isNaN(asOf)) throw new ReportSettingError(`As Of "${asOfText}" is not a date`, 'Pick a date and time, or leave As Of empty for now.');
 	const positive = (v: unknown, fallback: number) => (v === undefined || v === null || v === '' ? fallback : Number(v));
 	const threshold = (v: unknown, fallback: number, scale = 1) => {

@@ -2,6 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { Verdict, VerifyOptions } from './types';
+import { now as clockNow } from '../../shared/clock';
 
 export const OK: Verdict = { ok: true };
 export const reject = (reason: string): Verdict => ({ ok: false, reason });
@@ -30,7 +31,7 @@ export const missing = (what: string, provider: string) =>
 	reject(`the Delivery Webhook Secrets credential has no ${what}, which ${provider} needs`);
 
 /** Epoch seconds, epoch milliseconds or a date string, as ISO 8601 UTC; now when absent. */
-export function isoTime(value: unknown, now = Date.now()): string {
+export function isoTime(value: unknown, now = clockNow()): string {
 	if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e12 ? value * 1000 : value).toISOString();
 	if (typeof value === 'string' && value.trim()) {
 		if (/^\d+$/.test(value.trim())) return isoTime(Number(value.trim()), now);

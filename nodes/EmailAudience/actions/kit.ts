@@ -12,6 +12,7 @@ import { itemError } from '../../shared/items';
 import { createTransport, type Transport, type TransportRequest, type TransportResponse } from '../../shared/transport';
 import { createPacer } from '../engine/pacing';
 import { emailOf, jsonObject, perItem } from './shared';
+import { now } from '../../shared/clock';
 
 export const KIT_CREDENTIAL = 'campaignKitKitApi';
 
@@ -34,7 +35,7 @@ export function kitApi(ctx: IExecuteFunctions): PacedKit {
 	const windowMs = Number(options.windowSeconds ?? KIT_WINDOW_SECONDS) * 1000;
 	const api = createTransport(ctx, { credentialType: KIT_CREDENTIAL, defaultBaseUrl: 'https://api.kit.com', provider: 'Kit', concurrency: 4 });
 	const signal = ctx.getExecutionCancelSignal();
-	const pacer = createPacer(limit, windowMs + SLACK_MS, { now: () => Date.now(), sleep: async (ms) => await sleep(ms, signal) });
+	const pacer = createPacer(limit, windowMs + SLACK_MS, { now, sleep: async (ms) => await sleep(ms, signal) });
 	return {
 		...api,
 		async request<T>(request: TransportRequest): Promise<TransportResponse<T>> {

@@ -9,6 +9,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import { itemError } from '../../shared/items';
 import { chunk, createTransport, formatDuration, type Transport } from '../../shared/transport';
 import { emailOf, item, ItemResults, jsonObject, listOf, perItem } from './shared';
+import { now } from '../../shared/clock';
 
 export const SENDGRID_CREDENTIAL = 'campaignKitSendGridApi';
 
@@ -79,9 +80,9 @@ async function upsertContacts(ctx: IExecuteFunctions, api: Transport): Promise<I
 				let job: ImportJob = { id: jobId, status: 'pending' };
 				let checks = 0;
 				if (wait) {
-					const started = Date.now();
+					const started = now();
 					while (job.status === 'pending') {
-						if (Date.now() - started > maxWaitMs) {
+						if (now() - started > maxWaitMs) {
 							throw new NodeOperationError(ctx.getNode(), `SendGrid's import job ${jobId} was still pending after ${formatDuration(maxWaitMs)}`, {
 								itemIndex: first,
 								description: 'The contacts may still arrive. Raise "Give Up After", or check the job later with its ID.',

@@ -14,6 +14,7 @@ import { paginate, type Pagination } from './paginate';
 import { createRedactor, type Redactor } from './redact';
 import { backoffMs, formatDuration, isRetryableStatus, serverWait, transientCode } from './retry';
 import type { Clock, TransportContext, TransportOptions, TransportRequest, TransportResponse } from './types';
+import { now } from '../clock';
 
 export interface Transport {
 	/** Sends one request, retrying as the provider allows; throws a NodeApiError when it cannot succeed. */
@@ -66,7 +67,7 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 	const maxWaitMs = options.maxWaitMs ?? DEFAULTS.maxWaitMs;
 	const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
 	const clock: Required<Clock> = {
-		now: options.clock?.now ?? (() => Date.now()),
+		now: options.clock?.now ?? now,
 		// Aborts the wait when the execution is cancelled.
 		sleep:
 			options.clock?.sleep ??
