@@ -7,7 +7,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { fromParameter, NodeConnectionTypes, webhookDescriptionFields } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { ChannelRuleError, compileRules, type ChannelRule, type CompiledRule } from '../shared/channelGrouping';
 import { properties } from './description';
@@ -61,8 +61,8 @@ export class MarketingEventTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				isFullPath: true,
-				// As n8n's Webhook node declares it: the path from the parameter, read without the expression engine.
-				...webhookDescriptionFields({ path: fromParameter('path') }),
+				// The path from the parameter, as a template every n8n line reads (1.x has no webhookDescriptionFields).
+				path: '={{$parameter["path"]}}',
 			},
 		],
 		properties,
