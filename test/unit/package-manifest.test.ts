@@ -30,6 +30,8 @@ describe('package.json n8n section', () => {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			const { name, icon } = new (require(file)[path.basename(file).split('.')[0]])().description;
 			expect(codex.node).toBe(`n8n-nodes-campaign-kit.${name}`);
+			// Searching the node panel for the package's name or "campaign" finds every node.
+			expect(codex.alias).toEqual(expect.arrayContaining(['Campaign Kit', 'campaign']));
 			expect(icon).toEqual({ light: expect.stringMatching(/^file:.+\.svg$/), dark: expect.stringMatching(/^file:.+\.dark\.svg$/) });
 			for (const variant of [icon.light, icon.dark]) expect(existsSync(path.join(path.dirname(file), variant.slice(5)))).toBe(true);
 		}
