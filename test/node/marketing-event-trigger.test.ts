@@ -9,6 +9,7 @@ import type { IDataObject, INode, INodeParameters, IWebhookFunctions, IWebhookRe
 import { NodeHelpers, resolveWebhookDescriptionField } from 'n8n-workflow';
 
 import { MarketingEventTrigger } from '../../nodes/MarketingEventTrigger/MarketingEventTrigger.node';
+import { fakeResponse } from '../helpers/webhook';
 
 const trigger = new MarketingEventTrigger();
 
@@ -41,16 +42,7 @@ function node(parameters: IDataObject = {}): INode {
 async function call({ parameters = {}, body, headers = {}, rawBody }: Call): Promise<Answer> {
 	const answer: Partial<Answer> = {};
 	const saved = node(parameters);
-	const response = {
-		status(code: number) {
-			answer.status = code;
-			return response;
-		},
-		json(data: unknown) {
-			answer.sent = data;
-			return response;
-		},
-	};
+	const response = fakeResponse(answer);
 	const lowerHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 	const context = {
 		getNode: () => saved,
