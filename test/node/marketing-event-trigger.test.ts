@@ -9,6 +9,7 @@ import type { IDataObject, INode, INodeParameters, IWebhookFunctions, IWebhookRe
 import { NodeHelpers, resolveWebhookDescriptionField } from 'n8n-workflow';
 
 import { MarketingEventTrigger } from '../../nodes/MarketingEventTrigger/MarketingEventTrigger.node';
+import { setClock } from '../../nodes/shared/clock';
 import { fakeResponse } from '../helpers/webhook';
 
 const trigger = new MarketingEventTrigger();
@@ -64,6 +65,10 @@ const event = (id: string, extra: IDataObject = {}) => ({
 	context: { ip: '198.51.100.23', page: { url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email&utm_campaign=may' } },
 	...extra,
 });
+
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+beforeAll(() => setClock(() => NOW));
+afterAll(() => setClock());
 
 describe('Marketing Event Trigger webhook()', () => {
 	it('declares a POST webhook at the Path parameter, answered on receipt', () => {
@@ -152,15 +157,43 @@ describe('Marketing Event Trigger webhook()', () => {
 		expect(unset.status).toBe(500);
 	});
 
-	it('checks an HMAC signature of the raw body', async () => {
+	it('checks an HMAC signature of the timestamp and the raw body, within 300 s', async () => {
 		const raw = JSON.stringify({ batch: [event('a')] });
-		const signature = createHmac('sha256', 'k3y').update(raw).digest('hex');
+		const t = String(NOW / 1000);
+		const signature = createHmac('sha256', 'k3y').update(`${t}.${raw}`).digest('hex');
+		const headers = { 'X-Signature': `sha256=${signature}`, 'X-Signature-Timestamp': t };
 		const parameters = { authentication: 'hmac', secret: 'k3y', signaturePrefix: 'sha256=' };
-		const ok = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers: { 'X-Signature': `sha256=${signature}` } });
+		const ok = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers });
 		expect(ok).toMatchObject({ status: 202, sent: { accepted: 1 } });
-		const tampered = await call({ parameters, body: JSON.parse(raw), rawBody: raw.replace('"u1"', '"u2"'), headers: { 'X-Signature': `sha256=${signature}` } });
+		const tampered = await call({ parameters, body: JSON.parse(raw), rawBody: raw.replace('"u1"', '"u2"'), headers });
 		expect(tampered.status).toBe(401);
-		expect(tampered.sent).toEqual({ error: 'Refused: the X-Signature signature does not match the body' });
+		expect(tampered.sent).toEqual({ error: 'Refused: the X-Signature signature does not match the timestamp and body' });
+		// The same signed request captured and replayed 301 s later starts nothing.
+		setClock(() => NOW + 301_000);
+		const replayed = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers });
+		setClock(() => NOW);
+		expect(replayed).toMatchObject({ status: 401, sent: { error: 'Refused: the X-Signature-Timestamp is 301 s from now, outside the 300 s window' } });
+		expect(replayed.result.workflowData).toBeUndefined();
+		// A signature of the body alone (no time in it) is refused.
+		const bodyOnly = createHmac('sha256', 'k3y').update(raw).digest('hex');
+		const unsigned = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers: { 'X-Signature': `sha256=${bodyOnly}` } });
+		expect(unsigned.status).toBe(401);
+		// The window is the marketer's to set.
+		setClock(() => NOW + 301_000);
+		const wider = await call({ parameters: { ...parameters, toleranceSeconds: 600 }, body: JSON.parse(raw), rawBody: raw, headers });
+		setClock(() => NOW);
+		expect(wider.status).toBe(202);
+	});
+
+	it('echoes at most 200 characters of any value in its 400 and 202 answers', async () => {
+		const huge = 'z'.repeat(1_000_000);
+		const notAList = await call({ body: { batch: huge } });
+		expect(notAList.status).toBe(400);
+		expect(JSON.stringify(notAList.sent).length).toBeLessThan(400);
+		const rejected = await call({ body: [event('a', { userId: { name: huge } }), event('b', { eventId: huge, timestamp: huge })] });
+		expect(rejected.status).toBe(202);
+		expect(rejected.sent).toMatchObject({ received: 2, rejected: 2 });
+		expect(JSON.stringify(rejected.sent).length).toBeLessThan(1000);
 	});
 
 	it('applies the marketer\'s channel rules, internal domains and IP setting', async () => {
