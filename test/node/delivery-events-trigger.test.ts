@@ -200,6 +200,32 @@ describe('a replayed delivery event answers 200 and starts nothing', () => {
 		}
 	});
 
+	it('Telnyx and Kit (signed times): a replay inside the 300 s window starts nothing either', async () => {
+		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+		const telnyxBody = JSON.stringify({ data: { id: 'evt-77', event_type: 'message.sent', occurred_at: '2026-11-22T09:59:00Z', payload: { id: 'tx-1', to: [{ phone_number: '+15550001111' }] } } });
+		const t = String(NOW / 1000);
+		const telnyx = {
+			parameters: { provider: 'telnyx' },
+			secrets: { publicKey: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64') },
+			body: telnyxBody,
+			headers: { 'Telnyx-Timestamp': t, 'Telnyx-Signature-Ed25519': sign(null, Buffer.from(`${t}|${telnyxBody}`), privateKey).toString('base64') },
+			staticData: {},
+		};
+		const kitBody = JSON.stringify({ subscriber: { id: 9, email_address: 'gus@example.com' } });
+		const kit = {
+			parameters: { provider: 'kit' },
+			secrets: { signingSecret: 'kit-webhook-secret-123456' },
+			body: kitBody,
+			headers: { 'X-Kit-Signature': `t=${t},v1=${createHmac('sha256', 'kit-webhook-secret-123456').update(`${t}.${kitBody}`).digest('hex')}` },
+			staticData: {},
+		};
+		for (const request of [telnyx, kit]) {
+			expect((await call(request)).started).toHaveLength(1);
+			const replay = await call(request);
+			expect([request.parameters.provider, replay.status, replay.started.length, replay.sent]).toEqual([request.parameters.provider, 200, 0, { received: 1, replayed: 1 }]);
+		}
+	});
+
 	it('SendGrid: a batch with seen and new events starts the workflow with the new ones only', async () => {
 		const staticData = {};
 		const first = await call({ ...sendgridBatch(['ev-1', 'ev-2'], NOW), staticData });
