@@ -12,6 +12,7 @@ import twilioLib from 'twilio';
 
 import { DeliveryEventsTrigger } from '../../nodes/DeliveryEventsTrigger/DeliveryEventsTrigger.node';
 import { setClock } from '../../nodes/shared/clock';
+import { readTemplate } from '../helpers/templates';
 import { fakeResponse } from '../helpers/webhook';
 
 // The real comparison, watched: the verify token must go through it.
@@ -283,5 +284,14 @@ describe('answers echo at most 200 characters of what was sent', () => {
 		});
 		expect(answer.status).toBe(401);
 		expect(JSON.stringify(answer.sent).length).toBeLessThanOrEqual(300);
+	});
+});
+
+describe('the delivery-events template', () => {
+	it('names a provider the trigger has (a value outside its options fails every request)', () => {
+		const template = readTemplate('delivery-events.json');
+		const saved = template.nodes.find((n) => n.type === 'n8n-nodes-campaign-kit.deliveryEventsTrigger');
+		const provider = trigger.description.properties.find((property) => property.name === 'provider');
+		expect(provider?.options?.map((option) => (option as { value: string }).value)).toContain(saved?.parameters.provider);
 	});
 });
