@@ -11,6 +11,7 @@ import { NodeHelpers } from 'n8n-workflow';
 import twilioLib from 'twilio';
 
 import { DeliveryEventsTrigger } from '../../nodes/DeliveryEventsTrigger/DeliveryEventsTrigger.node';
+import { REMEMBERED_EVENTS } from '../../nodes/DeliveryEventsTrigger/engine';
 import { setClock } from '../../nodes/shared/clock';
 import { readTemplate } from '../helpers/templates';
 import { fakeResponse } from '../helpers/webhook';
@@ -243,6 +244,11 @@ describe('a replayed delivery event answers 200 and starts nothing', () => {
 		expect(await run(['a', 'b', 'c', 'd'])).toEqual(['a', 'b', 'c', 'd']);
 		expect(await run(['a', 'b', 'c', 'd'])).toEqual(['a']);
 		expect(JSON.stringify(staticData).length).toBeLessThan(120);
+		// A setting that is not a number (an expression gone wrong) keeps the default number, not everything.
+		const full: IDataObject = { deliveryEventIds: Array.from({ length: REMEMBERED_EVENTS }, (_, i) => `id-${i}`) };
+		await call({ ...sendgridBatch(['new'], NOW, { options: { rememberedEvents: Number.NaN } }), staticData: full });
+		expect(full.deliveryEventIds).toHaveLength(REMEMBERED_EVENTS);
+		expect(JSON.stringify(full).length).toBeLessThan(200_000);
 	});
 });
 

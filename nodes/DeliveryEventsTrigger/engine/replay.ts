@@ -35,6 +35,7 @@ export function firstDeliveries(events: DeliveryEvent[], store: IDataObject, lim
 		fresh.push(event);
 	}
 	// A new array, not a push: n8n saves static data only when one of its keys is set.
-	if (added.length) store[STORE_KEY] = [...remembered, ...added].slice(-Math.max(1, Math.floor(limit)));
+	const keep = Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : REMEMBERED_EVENTS;
+	if (added.length) store[STORE_KEY] = [...remembered, ...added].slice(-keep);
 	return { fresh, replayed: events.length - fresh.length };
 }
