@@ -10,6 +10,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { itemError } from './items';
+import { shown } from './show';
 
 /** Returns the value of a field-mapping parameter for one item. */
 export type FieldReader = (parameter: string, itemIndex: number) => unknown;
@@ -55,7 +56,7 @@ export function readNumber(ctx: IExecuteFunctions, read: FieldReader, field: Fie
 		throw itemError(
 			ctx,
 			i,
-			`${field.label} is ${JSON.stringify(raw)}, not a number`,
+			`${field.label} is ${shown(raw)}, not a number`,
 			`Set "${field.label}" to a field holding a plain number, e.g. ${field.example}.`,
 		);
 	}
@@ -70,7 +71,25 @@ export function readText(ctx: IExecuteFunctions, read: FieldReader, field: Field
 	throw itemError(
 		ctx,
 		i,
-		`${field.label} is ${JSON.stringify(raw)}, not text`,
+		`${field.label} is ${shown(raw)}, not text`,
 		`Set "${field.label}" to a field holding a name, e.g. ${field.example}.`,
 	);
+}
+
+/** The largest amount of money (a bid, a budget, in currency units) sent to an ad platform. */
+export const MONEY_LIMIT = 1_000_000_000;
+const MONEY_LIMIT_TEXT = '1,000,000,000';
+
+/**
+ * An amount of money for a provider, in currency units: a finite number above 0 and at most
+ * MONEY_LIMIT, or numeric text. Anything else (true, Infinity, -1, 1e308, "abc") is refused: a
+ * provider would receive `1` for true and `null` for Infinity.
+ */
+export function readMoney(ctx: IExecuteFunctions, i: number, raw: unknown, label: string, example: string): number {
+	const fix = `Use an amount above 0 and at most ${MONEY_LIMIT_TEXT} in the account currency, e.g. ${example}.`;
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw itemError(ctx, i, `${label} is missing`, fix);
+	const amount = typeof raw === 'string' ? Number(raw.trim()) : raw;
+	if (typeof amount !== 'number' || !Number.isFinite(amount)) throw itemError(ctx, i, `${label} is ${shown(raw)}, not an amount of money`, fix);
+	if (!(amount > 0) || amount > MONEY_LIMIT) throw itemError(ctx, i, `${label} is ${shown(raw)}, outside 0 to ${MONEY_LIMIT_TEXT}`, fix);
+	return amount;
 }

@@ -12,6 +12,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { readMoney } from '../../shared/fields';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
 import type { Transport } from '../../shared/transport';
 import { RESOURCES, type ResourceName } from '../engine/resources';
@@ -46,11 +47,7 @@ function plan(ctx: IExecuteFunctions, json: Json, i: number): Planned | 'skip' {
 			if (!id) throw itemError(ctx, i, 'has no entityId', 'Connect the Bid Optimizer\'s Changes output unchanged.');
 			const body: Json = { [RESOURCES[resource].idField]: id };
 			if (action === 'pause') body.state = 'PAUSED';
-			else {
-				const bid = Number(after.bid);
-				if (!(bid > 0)) throw itemError(ctx, i, `has no new bid (after.bid is ${JSON.stringify(after.bid)})`, 'Connect the Bid Optimizer\'s Changes output unchanged.');
-				body.bid = bid;
-			}
+			else body.bid = readMoney(ctx, i, after.bid, 'after.bid', '0.75');
 			return { resource, method: 'PUT', entry: { item: i, body } };
 		}
 		case 'createKeyword':
@@ -66,7 +63,7 @@ function plan(ctx: IExecuteFunctions, json: Json, i: number): Planned | 'skip' {
 			for (const field of ['campaignId', 'adGroupId', 'keywordText'] as const) {
 				if (!body[field]) throw itemError(ctx, i, `has no ${field}`, 'Connect the Bid Optimizer\'s Changes output unchanged.');
 			}
-			if (!negative && Number(after.bid) > 0) body.bid = Number(after.bid);
+			if (!negative && after.bid !== undefined && after.bid !== null) body.bid = readMoney(ctx, i, after.bid, 'after.bid', '0.75');
 			return { resource: negative ? 'negativeKeywords' : 'keywords', method: 'POST', entry: { item: i, body } };
 		}
 		default:
