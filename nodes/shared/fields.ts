@@ -63,11 +63,11 @@ export function readNumber(ctx: IExecuteFunctions, read: FieldReader, field: Fie
 	return value;
 }
 
-/** Text from a field mapping, trimmed; '' when the field is absent. Numbers are taken as text. */
+/** Text from a field mapping, trimmed; '' when the field is absent. Finite numbers are taken as text. */
 export function readText(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number): string {
 	const raw = read(field.parameter, i);
 	if (raw === undefined || raw === null) return '';
-	if (typeof raw === 'string' || typeof raw === 'number') return String(raw).trim();
+	if (typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw))) return String(raw).trim();
 	throw itemError(
 		ctx,
 		i,
