@@ -42,6 +42,21 @@ function expectFiniteOrNull(rows: ResultRow[]) {
 	}
 }
 
+describe('tiny chances and p-values', () => {
+	it('keep their digits instead of coming back as exactly 0', () => {
+		const worse = reference.bayesTails.find((c) => c.probabilityBHigher < 1e-18)!;
+		const rows = analyze([arm('A', worse.nA, worse.cA), arm('B', worse.nB, worse.cB)]);
+		expect(rows[1].probabilityToBeatControl).toBeGreaterThan(0);
+		expect(Math.abs(rows[1].probabilityToBeatControl! - worse.probabilityBHigher)).toBeLessThan(1e-11 * worse.probabilityBHigher);
+		// lower is better: B's chance to beat A is P(B < A)
+		const better = analyze([arm('A', worse.nB, worse.cB), arm('B', worse.nA, worse.cA)], { metric: 'conversion', higherIsBetter: false });
+		expect(Math.abs(better[1].probabilityToBeatControl! - worse.probabilityBHigher)).toBeLessThan(1e-11 * worse.probabilityBHigher);
+		const srm = reference.tails.srm[0];
+		const mismatched = analyze([arm('A', srm.observed[0], 100), arm('B', srm.observed[1], 120)]);
+		expect(Math.abs(mismatched[1].srmPValue! - srm.p)).toBeLessThan(1e-11 * srm.p);
+	});
+});
+
 describe('the output contract', () => {
 	it('gives one row per arm in input order, the control as its own row, fields in contract order', () => {
 		const rows = analyze([arm('A', 1000, 100), arm('B', 1000, 125)]);

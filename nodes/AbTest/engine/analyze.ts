@@ -503,7 +503,7 @@ export function analyzeExperiment(experiment: ExperimentInput, settings: Resolve
 			minimumSample: settings.minimumSample,
 			requiredSampleSize,
 		});
-		const probability = up ? c.bayes.probabilityBHigher : 1 - c.bayes.probabilityBHigher;
+		const probability = up ? c.bayes.probabilityBHigher : c.bayes.probabilityAHigher;
 		const summary = treatmentSummary({
 			arm: arm.name,
 			control: control.name,
