@@ -269,6 +269,25 @@ describe('bad input', () => {
 		);
 	});
 
+	it('continuous: a mean or spread beyond ±1e15 is refused, naming the arm and the field, never NaN or Infinity', () => {
+		const settings: AnalysisSettings = { metric: 'continuous' };
+		const c = (mean: number, sd: number, name = 'B') => ({ name, visitors: 1000, mean, sd });
+		const sd = error([c(10, 5, 'A'), c(10, 1e308)], settings);
+		expect([sd.message, sd.armIndex, sd.field]).toEqual(['Standard Deviation is 1e+308 for arm "B", beyond 1e15', 1, 'Standard Deviation']);
+		const mean = error([c(-1e308, 5, 'A'), c(10, 5)], settings);
+		expect([mean.message, mean.armIndex, mean.field]).toEqual(['Mean is -1e+308 for arm "A", beyond ±1e15', 0, 'Mean']);
+		expect(error([c(10, 5, 'A'), c(10, NaN)], settings).message).toBe('Standard Deviation is NaN for arm "B"');
+		// at the limit every figure is finite
+		expectFiniteOrNull(analyze([c(-1e15, 1e15, 'A'), c(1e15, 1e15), c(0, 0, 'C')], settings));
+		expectFiniteOrNull(analyze([c(1e-300, 1e15, 'A'), c(1e15, 1e15)], settings));
+	});
+
+	it('an arm name is echoed in an error cut to 200 characters', () => {
+		const long = 'x'.repeat(1_000_000);
+		const e = error([arm('A', 100, 5), arm(long, 100, 101)]);
+		expect(e.message.length).toBeLessThan(300);
+	});
+
 	it('settings out of range name the setting', () => {
 		expect(() => resolveSettings({ metric: 'conversion', confidenceLevel: 1.2 })).toThrow(AbTestSettingsError);
 		expect(() => resolveSettings({ metric: 'conversion', minimumDetectableEffect: 0 })).toThrow('Minimum Detectable Effect is 0%');

@@ -312,3 +312,11 @@ describe('chi-square p-values far below 1e-16 (mpmath at 50 digits)', () => {
 	});
 });
 
+describe('Welch degrees of freedom at any scale', () => {
+	it('does not overflow when the variances are huge, nor underflow when they are tiny', () => {
+		expect(welchDegreesOfFreedom(1e200, 10, 1e200, 10)).toBeCloseTo(18, 12);
+		expect(welchDegreesOfFreedom(1e-200, 10, 1e-200, 10)).toBeCloseTo(18, 12);
+		expect(welchDegreesOfFreedom(2e300, 5, 1e300, 7)).toBeCloseTo(welchDegreesOfFreedom(2, 5, 1, 7), 12);
+	});
+});
+
