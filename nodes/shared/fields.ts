@@ -10,6 +10,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { itemError } from './items';
+import { MONEY_LIMIT, MONEY_LIMIT_TEXT } from './limits';
 import { shown } from './show';
 
 /** Returns the value of a field-mapping parameter for one item. */
@@ -76,9 +77,6 @@ export function readText(ctx: IExecuteFunctions, read: FieldReader, field: Field
 	);
 }
 
-/** The largest amount of money (a bid, a budget, in currency units) sent to an ad platform. */
-export const MONEY_LIMIT = 1_000_000_000;
-const MONEY_LIMIT_TEXT = '1,000,000,000';
 
 /**
  * An amount of money for a provider, in currency units: a finite number above 0 and at most

@@ -47,3 +47,13 @@ export function shown(value: unknown): string {
 	const text = out.join('');
 	return text.length > SHOWN_LIMIT ? `${text.slice(0, SHOWN_LIMIT - 1)}…` : text;
 }
+
+/**
+ * A bad value kept in an output for the marketer to find (a data-quality listing): as it was when
+ * it is short text, a finite number, true/false or null; otherwise as `shown` writes it.
+ */
+export function echoed(value: unknown): unknown {
+	if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
+	if (typeof value === 'string' && value.length <= SHOWN_LIMIT) return value;
+	return shown(value);
+}

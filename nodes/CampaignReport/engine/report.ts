@@ -8,6 +8,9 @@
  * three compared windows (this period to date, the previous period, the same days last year).
  * Campaigns keep only those sums and their daily spend to date, so thousands of campaigns cost little.
  */
+import { FIGURE_LIMIT } from '../../shared/limits';
+import { echoed } from '../../shared/show';
+
 import { robustBand } from './anomalies';
 import { DAY_MS, dayReader, isoDay, localDayTime, reportPeriods, weekday, type DayRange } from './days';
 import { trendForecast } from './forecast';
@@ -67,14 +70,13 @@ function text(v: unknown): string {
 	return '';
 }
 
-/** A number, numeric text ("12.50", as Meta and spreadsheets give), or NaN. */
+/**
+ * A number, numeric text ("12.50", as Meta and spreadsheets give), or NaN, which the report lists
+ * as a bad number. So is a figure beyond ±FIGURE_LIMIT: sums and forecasts of it would overflow.
+ */
 function numberOf(v: unknown): number {
-	if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
-	if (typeof v === 'string') {
-		const t = v.trim();
-		return t === '' ? NaN : Number(t);
-	}
-	return NaN;
+	const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : NaN;
+	return Math.abs(n) <= FIGURE_LIMIT ? n : NaN;
 }
 
 interface Group {
@@ -145,7 +147,7 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 				dayOf[i] = day;
 				if (Number.isNaN(day)) {
 					quality.badDates.count++;
-					if (quality.badDates.rows.length < LISTED) quality.badDates.rows.push({ row: i, value: raw });
+					if (quality.badDates.rows.length < LISTED) quality.badDates.rows.push({ row: i, value: echoed(raw) });
 				} else {
 					if (day < minDay) minDay = day;
 					if (day > maxDay) maxDay = day;
@@ -233,7 +235,7 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 		let entry = badNumbers.get(column);
 		if (!entry) badNumbers.set(column, (entry = { column, field: columns[column]!, count: 0, rows: [] }));
 		entry.count++;
-		if (entry.rows.length < LISTED) entry.rows.push({ row: i, value });
+		if (entry.rows.length < LISTED) entry.rows.push({ row: i, value: echoed(value) });
 	};
 	const spendIndex = METRIC_INDEX.spend;
 	const rowOfGroupDay = new Float64Array(n);
