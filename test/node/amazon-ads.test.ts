@@ -338,7 +338,7 @@ describe('Amazon Ads node: Bid Optimizer changes (in-process n8n)', () => {
 
 	it('refuses items that are not Amazon changes, naming the item', async () => {
 		const meta = await run({ resource: 'changes', operation: 'apply' }, [{ platform: 'meta', entityType: 'adSet', entityId: 'S1', action: 'setDailyBudget', after: { dailyBudget: 12 } }]);
-		expect(meta.error?.message).toBe('Item 0: is a meta change, not an Amazon one');
+		expect(meta.error?.message).toBe('Item 0: is a "meta" change, not an Amazon one');
 		const plain = await run({ resource: 'changes', operation: 'apply' }, [{ keywordId: 'K1' }]);
 		expect(plain.error?.message).toBe('Item 0: is not a Bid Optimizer change (it has no "action")');
 	});

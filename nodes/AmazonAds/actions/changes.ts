@@ -14,6 +14,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { readMoney } from '../../shared/fields';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import type { Transport } from '../../shared/transport';
 import { RESOURCES, type ResourceName } from '../engine/resources';
 import { outcomeItems, sendInChunks, type Entry } from './shared';
@@ -35,7 +36,7 @@ function plan(ctx: IExecuteFunctions, json: Json, i: number): Planned | 'skip' {
 	}
 	if (action === 'none') return 'skip';
 	if (json.platform !== undefined && json.platform !== 'amazon') {
-		throw itemError(ctx, i, `is a ${String(json.platform)} change, not an Amazon one`, 'Send Meta changes to the Meta Ads node.');
+		throw itemError(ctx, i, `is a ${shown(json.platform)} change, not an Amazon one`, 'Send Meta changes to the Meta Ads node.');
 	}
 	const after = (json.after ?? {}) as Json;
 	const id = text(json.entityId);
@@ -67,7 +68,7 @@ function plan(ctx: IExecuteFunctions, json: Json, i: number): Planned | 'skip' {
 			return { resource: negative ? 'negativeKeywords' : 'keywords', method: 'POST', entry: { item: i, body } };
 		}
 		default:
-			throw itemError(ctx, i, `has action "${action}", which Amazon Ads does not apply`, 'Send only Amazon keyword, target and search-term changes here.');
+			throw itemError(ctx, i, `has action ${shown(action)}, which Amazon Ads does not apply`, 'Send only Amazon keyword, target and search-term changes here.');
 	}
 }
 

@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DateTime, IANAZone } from 'luxon';
 
 import { asNodeError, errorItem } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { SOURCE_FIELDS, type Source } from '../description';
 import { buildReport, DEFAULT_FORECAST, ReportSettingError, toCsv, toHtml } from '../engine';
 import type { Metric } from '../engine/kpis';
@@ -25,12 +26,12 @@ function settingsFrom(ctx: IExecuteFunctions): ReportSettings {
 	const budgets = ((ctx.getNodeParameter('budgets', 0, {}) as IDataObject).budget as IDataObject[] | undefined) ?? [];
 	const timeZone = String(options.timeZone ?? '').trim() || ctx.getTimezone();
 	if (!IANAZone.isValidZone(timeZone)) {
-		throw new ReportSettingError(`the time zone "${timeZone}" is not known`, 'Use an IANA name such as Europe/Berlin or America/New_York.');
+		throw new ReportSettingError(`the time zone ${shown(timeZone)} is not known`, 'Use an IANA name such as Europe/Berlin or America/New_York.');
 	}
 	// A date and time without an offset is read in the report's time zone, as the marketer means it.
 	const asOfText = String(options.asOf ?? '').trim();
 	const asOf = asOfText ? DateTime.fromISO(asOfText, { zone: timeZone }).toMillis() : Date.now();
-	if (Number.isNaN(asOf)) throw new ReportSettingError(`As Of "${asOfText}" is not a date`, 'Pick a date and time, or leave As Of empty for now.');
+	if (Number.isNaN(asOf)) throw new ReportSettingError(`As Of ${shown(asOfText)} is not a date`, 'Pick a date and time, or leave As Of empty for now.');
 	const positive = (v: unknown, fallback: number) => (v === undefined || v === null || v === '' ? fallback : Number(v));
 	const threshold = (v: unknown, fallback: number, scale = 1) => {
 		const x = positive(v, fallback);

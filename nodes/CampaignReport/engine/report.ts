@@ -9,7 +9,7 @@
  * Campaigns keep only those sums and their daily spend to date, so thousands of campaigns cost little.
  */
 import { FIGURE_LIMIT } from '../../shared/limits';
-import { echoed } from '../../shared/show';
+import { echoed, shown } from '../../shared/show';
 
 import { robustBand } from './anomalies';
 import { DAY_MS, dayReader, isoDay, localDayTime, reportPeriods, weekday, type DayRange } from './days';
@@ -432,8 +432,8 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 		for (let m = 0; m < M; m++) out[METRICS[m]] = s[w * M + m];
 		return out;
 	};
-	const shown = (sums: Sums) => Object.fromEntries(metrics.map((m) => [m, sums[m]])) as Partial<Record<Metric, number>>;
-	const side = (sums: Sums, r: DayRange): PeriodSide => ({ start: isoDay(r.start), end: isoDay(r.end), metrics: shown(sums), kpis: computeKpis(sums, kpis) });
+	const metricsOf = (sums: Sums) => Object.fromEntries(metrics.map((m) => [m, sums[m]])) as Partial<Record<Metric, number>>;
+	const side = (sums: Sums, r: DayRange): PeriodSide => ({ start: isoDay(r.start), end: isoDay(r.end), metrics: metricsOf(sums), kpis: computeKpis(sums, kpis) });
 	const changes = (now: Sums, nowKpis: ReportRow['kpis'], before: PeriodSide) => {
 		const out: Record<string, ReturnType<typeof change>> = {};
 		for (const m of metrics) out[m] = change(now[m], before.metrics[m] ?? 0);
@@ -450,7 +450,7 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 			level,
 			channel,
 			campaign,
-			metrics: shown(now),
+			metrics: metricsOf(now),
 			kpis: nowKpis,
 			previous,
 			lastYear,
@@ -678,7 +678,7 @@ function dayOfIsoSetting(value: string | undefined, label: string): number {
 	const text = (value ?? '').trim().slice(0, 10);
 	const day = Date.parse(`${text}T00:00:00Z`) / DAY_MS;
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !Number.isInteger(day) || isoDay(day) !== text) {
-		throw new ReportSettingError(`the ${label} "${value ?? ''}" is not a date`, `Write the ${label} as YYYY-MM-DD, e.g. 2026-03-01.`);
+		throw new ReportSettingError(`the ${label} ${shown(value ?? '')} is not a date`, `Write the ${label} as YYYY-MM-DD, e.g. 2026-03-01.`);
 	}
 	return day;
 }
