@@ -44,3 +44,14 @@ describe('values echoed in errors are cut to 200 characters', () => {
 		expect(message.length).toBeLessThan(1000);
 	});
 });
+
+describe('NaN and Infinity in errors are shown as themselves, not as "null"', () => {
+	it.each([
+		['A/B Test, Visitors', 'abTest', { visitors: '={{ 0/0 }}' }, [{ arm: 'A', conversions: 1 }], 'Item 0: Visitors is NaN, not a number'],
+		['Bid Optimizer, Clicks', 'bidOptimizer', { targetAcos: 30, clicks: '={{ 1/0 }}' }, [{ keywordId: 'K1', adGroupId: 'G', campaignId: 'C', keywordBid: 1 }], 'Item 0: Clicks is Infinity, not a number'],
+		['A/B Split, Contact ID', 'abSplit', { unitId: '={{ 0/0 }}' }, [{}], 'Item 0: Contact ID is NaN, not text'],
+	])('%s', async (_, type, parameters, items, message) => {
+		const result = await runWorkflow(singleNode(type, parameters as IDataObject, items as IDataObject[]));
+		expect(result.error?.message).toBe(message);
+	});
+});
