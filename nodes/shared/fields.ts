@@ -88,6 +88,7 @@ export function readMoney(ctx: IExecuteFunctions, i: number, raw: unknown, label
 	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw itemError(ctx, i, `${label} is missing`, fix);
 	const amount = typeof raw === 'string' ? Number(raw.trim()) : raw;
 	if (typeof amount !== 'number' || !Number.isFinite(amount)) throw itemError(ctx, i, `${label} is ${shown(raw)}, not an amount of money`, fix);
-	if (!(amount > 0) || amount > MONEY_LIMIT) throw itemError(ctx, i, `${label} is ${shown(raw)}, outside 0 to ${MONEY_LIMIT_TEXT}`, fix);
+	if (!(amount > 0)) throw itemError(ctx, i, `${label} is ${shown(raw)}, not above 0`, fix);
+	if (amount > MONEY_LIMIT) throw itemError(ctx, i, `${label} is ${shown(raw)}, above ${MONEY_LIMIT_TEXT}`, fix);
 	return amount;
 }

@@ -350,8 +350,8 @@ describe('Amazon Ads node: bad money never reaches Amazon (in-process n8n)', () 
 	it.each([
 		[true, 'true, not an amount of money'],
 		[Infinity, 'Infinity, not an amount of money'],
-		[-1, '-1, outside 0 to 1,000,000,000'],
-		[1e308, '1e+308, outside 0 to 1,000,000,000'],
+		[-1, '-1, not above 0'],
+		[1e308, '1e+308, above 1,000,000,000'],
 	])('refuses a new bid of %p, naming the item and the field', async (bid, problem) => {
 		const result = await runRaw({ resource: 'changes', operation: 'apply' }, [change(0.9), change(bid)]);
 		expect(result.error?.message).toBe(`Item 1: after.bid is ${problem}`);
@@ -371,7 +371,7 @@ describe('Amazon Ads node: bad money never reaches Amazon (in-process n8n)', () 
 		const budget = await run({ resource: 'campaigns', operation: 'update', id: 'C1', updateFields: { dailyBudget: '={{ 1/0 }}' } }, [{}]);
 		expect(budget.error?.message).toBe('Item 0: Daily Budget is Infinity, not an amount of money');
 		const created = await run({ resource: 'keywords', operation: 'create', campaignId: 'C1', adGroupId: 'G1', keywordText: 'x', matchType: 'EXACT', state: 'ENABLED', bid: '={{ 1e308 }}' }, [{}]);
-		expect(created.error?.message).toBe('Item 0: Bid is 1e+308, outside 0 to 1,000,000,000');
+		expect(created.error?.message).toBe('Item 0: Bid is 1e+308, above 1,000,000,000');
 		expect(server.requestsTo('/sp/keywords', 'PUT')).toHaveLength(0);
 		expect(server.requestsTo('/sp/campaigns', 'PUT')).toHaveLength(0);
 		expect(server.requestsTo('/sp/keywords', 'POST')).toHaveLength(0);

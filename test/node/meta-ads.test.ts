@@ -229,8 +229,8 @@ describe('Meta Ads node: bad money never reaches Meta (in-process n8n)', () => {
 		[true, 'true, not an amount of money'],
 		[Infinity, 'Infinity, not an amount of money'],
 		[NaN, 'NaN, not an amount of money'],
-		[-5, '-5, outside 0 to 1,000,000,000'],
-		[1e308, '1e+308, outside 0 to 1,000,000,000'],
+		[-5, '-5, not above 0'],
+		[1e308, '1e+308, above 1,000,000,000'],
 		['abc', '"abc", not an amount of money'],
 	])('refuses a daily budget of %p, naming the item and the field', async (budget, problem) => {
 		const result = await runRaw({ resource: 'changes', operation: 'apply' }, [change(20), change(budget)]);
