@@ -228,14 +228,21 @@ describe('sample size', () => {
 		[{ power: 1 }, 'power'],
 		[{ arms: 1 }, 'arms'],
 		[{ dailyVisitors: -5 }, 'dailyVisitors'],
+		// no NaN or Infinity in the plan: an effect too small to detect, or arms beyond counting
+		[{ minimumDetectableEffect: 1e-300 }, 'minimumDetectableEffect'],
+		[{ minimumDetectableEffect: 1e-9 }, 'minimumDetectableEffect'],
+		[{ arms: 1e308 }, 'arms'],
+		[{ arms: 1001 }, 'arms'],
 	])('rejects %j, naming the field', (override, field) => {
 		const input = { baselineRate: 0.1, minimumDetectableEffect: 0.1, effectType: 'relative' as const, alpha: 0.05, power: 0.8, arms: 2, ...override };
-		expect(() => planSampleSize(input)).toThrow(SampleSizeInputError);
+		let thrown: unknown;
 		try {
 			planSampleSize(input);
 		} catch (error) {
-			expect((error as SampleSizeInputError).field).toBe(field);
+			thrown = error;
 		}
+		expect(thrown).toBeInstanceOf(SampleSizeInputError);
+		expect((thrown as SampleSizeInputError).field).toBe(field);
 	});
 });
 
