@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { now } from '../shared/clock';
-import { shortened, shortenedAnswer } from '../shared/echo';
+import { shortened, shortenedAnswer } from '../shared/show';
 import {
 	DEFAULT_KIT_EVENT,
 	firstDeliveries,

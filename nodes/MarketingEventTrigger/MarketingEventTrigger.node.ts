@@ -15,7 +15,7 @@ import { ingest, type IpHandling } from './engine/ingest';
 import { eventsOfRequest, MAX_BATCH } from './engine/request';
 import { checkHmac, checkSharedSecret, type HmacAlgorithm, type SignatureEncoding } from './engine/signature';
 import { now, nowDate } from '../shared/clock';
-import { shortenedAnswer } from '../shared/echo';
+import { shortenedAnswer } from '../shared/show';
 
 /** Answers the caller at once, starting nothing (bad request, refused signature, misconfiguration). */
 function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {

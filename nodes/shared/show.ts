@@ -40,12 +40,24 @@ function write(value: unknown, out: string[], budget: { left: number }, depth: n
 	push(list ? ']' : '}');
 }
 
+/** `text` cut to SHOWN_LIMIT characters, the last one an ellipsis when it was cut (text shown unquoted). */
+export function shortened(text: string, limit = SHOWN_LIMIT): string {
+	return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+/** A copy of a JSON webhook answer with every string in it (keys too) shortened. */
+export function shortenedAnswer<T>(value: T, depth = 0): T {
+	if (typeof value === 'string') return shortened(value) as T;
+	if (value === null || typeof value !== 'object' || depth > 10) return value;
+	if (Array.isArray(value)) return value.map((entry) => shortenedAnswer(entry, depth + 1)) as T;
+	return Object.fromEntries(Object.entries(value).map(([key, entry]) => [shortened(key), shortenedAnswer(entry, depth + 1)])) as T;
+}
+
 /** `value` as it should appear inside an error message or a webhook answer. */
 export function shown(value: unknown): string {
 	const out: string[] = [];
 	write(value, out, { left: SHOWN_LIMIT + 1 }, 0);
-	const text = out.join('');
-	return text.length > SHOWN_LIMIT ? `${text.slice(0, SHOWN_LIMIT - 1)}…` : text;
+	return shortened(out.join(''));
 }
 
 /**

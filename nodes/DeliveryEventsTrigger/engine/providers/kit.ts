@@ -5,7 +5,7 @@
  * Kit Event setting: a `?event=` in the URL is not signed, and one that differs is refused (a
  * captured click replayed as an unsubscribe).
  */
-import { shortened } from '../../../shared/echo';
+import { shortened } from '../../../shared/show';
 import { eventIdOf, fresh, hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter, WebhookRequest } from '../types';
 
