@@ -1,10 +1,11 @@
 /**
  * Turns a parsed definition into one tree of closures, built once per execution and then run over
  * every contact: field paths become getters, values are converted to the compared type once,
- * regular expressions are built once, dates become epoch milliseconds relative to one execution
- * time, and each group runs its cheapest children first (field conditions, then event conditions,
+ * regular expressions are built once (on the linear-time engine), dates become epoch milliseconds
+ * relative to one execution time, and each group runs its cheapest children first (field conditions, then event conditions,
  * then JSONata, which is asynchronous and only evaluated when reached).
  */
+import { linearPattern } from '../../shared/patterns';
 import { compareExact, compareFast, satisfies } from './decimal';
 import { anniversaryDays, MIN_DATE_MS, monthDay, parseIsoDate, resolveDate, segmentZone, shift, toDateMs, type SegmentZone } from './dates';
 import { describe } from './describe';
@@ -404,7 +405,8 @@ class Compiler {
 				};
 			}
 			case 'regex': {
-				const re = new RegExp((node.value as RegexSpec).js, 'su');
+				// Linear in the text whatever the pattern: V8's backtracking engine could block n8n for minutes.
+				const re = linearPattern((node.value as RegexSpec).re2, { dotAll: true });
 				return (v) => {
 					const s = read(v);
 					return s !== undefined && re.test(s);

@@ -47,8 +47,8 @@ export type Scalar = string | number | boolean | DateSpec;
 /** A regular expression in the portable subset, translated for both engines. */
 export interface RegexSpec {
 	source: string;
-	/** For JavaScript, with the `su` flags. */
-	js: string;
+	/** For the linear-time engine (RE2 syntax, `.` matching newlines): shared/patterns.ts. */
+	re2: string;
 	/** For PostgreSQL's `~` operator (advanced regular expressions). */
 	pg: string;
 }
