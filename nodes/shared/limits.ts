@@ -20,8 +20,9 @@ const step = (key: string | number) => (typeof key === 'number' ? `[${key}]` : /
 function pathOf(frame: Frame, root: string): string {
 	const keys: string[] = [];
 	for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(f.key);
-	const path = root + keys.reverse().join('');
-	return path.length > 120 ? `${path.slice(0, 60)}…${path.slice(-50)}` : path;
+	keys.reverse();
+	const long = keys.length > 16 || keys.join('').length > 120;
+	return long ? `${root}${keys.slice(0, 8).join('')}…${keys.slice(-4).join('')}`.slice(0, 200) : root + keys.join('');
 }
 
 /**

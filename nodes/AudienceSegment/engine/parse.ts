@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 
 import jsonata from 'jsonata';
 
+import { MAX_DEPTH, tooDeep } from '../../shared/limits';
 import { parseDuration, parseIsoDate, segmentZone } from './dates';
 import { SegmentDefinitionError } from './errors';
 import { RegexSyntaxError, translateRegex } from './regex';
@@ -401,6 +402,11 @@ export function parseDefinition(input: unknown): SegmentDefinition {
 			const message = (error as Error).message;
 			fail('$', `the definition is not valid JSON: ${message}${jsonErrorPlace(input, message)}`, 'Check quotes, commas and brackets; keys need double quotes.');
 		}
+	}
+	// Checked before the recursive steps below, so that deep nesting is an error, not a stack overflow.
+	const deep = tooDeep(value);
+	if (deep !== undefined) {
+		fail(deep, `the definition nests objects and lists more than ${MAX_DEPTH} levels deep`, 'Flatten it: put conditions side by side in one "all" or "any" list instead of groups inside groups.');
 	}
 	const ctx: Context = { inWhere: false, hasEvents: false, hasJsonata: false };
 	const root = parseNode(value, '$', ctx);
