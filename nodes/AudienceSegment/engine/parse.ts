@@ -5,11 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 
-import jsonata from 'jsonata';
-
 import { MAX_DEPTH, tooDeep } from '../../shared/limits';
 import { parseDuration, parseIsoDate, segmentZone } from './dates';
 import { SegmentDefinitionError } from './errors';
+import { checkExpression } from './expression';
 import { RegexSyntaxError, translateRegex } from './regex';
 import {
 	FIELD_OPS,
@@ -329,16 +328,9 @@ function parseNode(value: unknown, path: string, ctx: Context): SegmentNode {
 			if (typeof expression !== 'string' || expression.trim() === '') {
 				fail(`${path}.jsonata`, `the expression is ${show(expression)}`, 'Give a JSONata expression that returns true or false, e.g. "$count(orders[total > 100]) >= 2".');
 			}
-			let compiled: jsonata.Expression;
-			try {
-				compiled = jsonata(expression as string);
-			} catch (error) {
-				const e = error as { message?: string; position?: number; token?: string };
-				const where = typeof e.position === 'number' ? ` at position ${e.position}` : '';
-				return fail(`${path}.jsonata`, `JSONata syntax error${where}: ${e.message ?? String(error)}`, 'Correct the expression; try it at try.jsonata.org with a sample contact.');
-			}
+			checkExpression(expression as string, `${path}.jsonata`);
 			ctx.hasJsonata = true;
-			return withLabel({ kind: 'jsonata', path, expression: expression as string, compiled });
+			return withLabel({ kind: 'jsonata', path, expression: expression as string });
 		}
 		case 'event': {
 			if (ctx.inWhere) fail(path, 'an event condition inside "where"', '"where" tests the properties of one event; put event conditions next to it, not inside it.');
