@@ -503,6 +503,61 @@ describe('Audience Segment: the compiled SQL selects exactly what the engine sel
 		expect(rows[0].hash).toBe(snapshotOf(ids).hash);
 	});
 
+	it('passes a 70,000-value list as one array parameter, which PostgreSQL accepts (its limit is 65,535 parameters)', async () => {
+		const items = await load(db, [
+			{ email: 'v69999', age: 69_999, nickname: "v1'", signedUp: '2024-01-01T00:00:00Z' },
+			{ email: 'nope', age: -1, nickname: 'v7', signedUp: '2024-01-02T00:00:00Z' },
+			{ email: 'v5', age: 5.5, nickname: 'x', signedUp: '2024-01-03T00:00:00.001Z' },
+			{ age: 12 },
+		]);
+		const texts = Array.from({ length: 70_000 }, (_, i) => `v${i}`);
+		const numbers = Array.from({ length: 70_000 }, (_, i) => i);
+		const days = Array.from({ length: 70_000 }, (_, i) => new Date(Date.parse('2024-01-01T00:00:00Z') + i * DAY).toISOString().slice(0, 10));
+		const definitions = [
+			{ field: 'email', op: 'in', value: texts },
+			{ field: 'age', op: 'notIn', value: numbers },
+			{ field: 'nickname', op: 'in', value: [...texts, "v1'"] },
+			{ field: 'email', op: 'in', value: texts.map((t) => t.toUpperCase()), ignoreCase: true },
+			{ field: 'signedUp', op: 'in', type: 'date', value: days },
+		];
+		const options = { now: NOWS[0], timeZone: 'Europe/Berlin' };
+		for (const definition of definitions) {
+			const sql = compileSql(parseDefinition(definition), MAPPING, options);
+			expect(sql.parameters.length).toBeLessThanOrEqual(2);
+			expect(sql.where).toMatch(/= ANY\(CAST\(\$\d AS (text|float8|timestamptz)\[\]\)\)/);
+		}
+		expect(await compare(db, items, definitions.map((definition) => ({ definition, now: options.now, zone: options.timeZone })))).toEqual([]);
+	});
+
+	it('never mixes parameters and names: a column called "price$5" or "$1" stays as it is', async () => {
+		await db.query('CREATE TABLE crm."shop$1" (id text PRIMARY KEY, "price$5" float8, "$1" text, "a""$2" text, "$3 ""x""" jsonb)');
+		await db.query(`INSERT INTO crm."shop$1" VALUES ('p1', 9, 'x', 'y', '{"k": "$4"}'), ('p2', 2, 'x', 'y', '{}'), ('p3', 9, 'z', 'y', NULL)`);
+		const mapping: SqlMapping = {
+			contactsTable: 'crm.shop$1',
+			contactId: 'id',
+			columns: [
+				{ field: 'price', column: 'price$5', type: 'number' },
+				{ field: 'code', column: '$1', type: 'text' },
+				{ field: 'q', column: 'a"$2', type: 'text' },
+				{ field: 'extra', column: '$3 "x"', type: 'jsonb' },
+			],
+			jsonColumn: '',
+		};
+		const definition = {
+			all: [
+				{ field: 'price', op: 'gt', value: 3 },
+				{ field: 'code', op: 'eq', value: 'x' },
+				{ field: 'q', op: 'neq', value: '$2' },
+				{ field: 'extra.k', op: 'neq', value: 'z' },
+			],
+		};
+		const sql = compileSql(parseDefinition(definition), mapping, { now: NOWS[0], timeZone: 'UTC' });
+		for (const name of ['"shop$1"', '"price$5"', '"$1"', '"a""$2"', '"$3 ""x"""']) expect(sql.where).toContain(name);
+		const { rows } = await db.query(sql.query, sql.parameters);
+		expect(rows.map((r) => r.id)).toEqual(['p1']);
+		expect(() => compileSql(parseDefinition(definition), { ...mapping, contactId: 'i\u0000d' }, { now: NOWS[0], timeZone: 'UTC' })).toThrow(/NUL/);
+	});
+
 	it('sweeps every operator and type over a table of awkward values', async () => {
 		const now = NOWS[0];
 		const zone = 'Europe/Berlin';
