@@ -8,6 +8,7 @@
 import { compileSegment } from '../../nodes/AudienceSegment/engine/compile';
 import { parseDefinition } from '../../nodes/AudienceSegment/engine/parse';
 import { compileRules, groupChannel } from '../../nodes/shared/channelGrouping';
+import { findLinks } from '../../nodes/SocialPost/engine/text';
 
 const EMAIL = '^([a-z0-9]+[._-]?)+@example[.]com$';
 const NESTED = '(a+)+$';
@@ -48,5 +49,17 @@ describe('marketers\' patterns run in linear time', () => {
 	it('refuses a channel rule the linear-time engine cannot run, naming the rule', () => {
 		expect(() => compileRules([{ channel: 'X', source: '(?=a)a' }])).toThrow(/^channel rule 1 \(X\): source "\(\?=a\)a" is not a valid pattern: .*lookaround/);
 		expect(() => compileRules([{ channel: 'X', medium: '(a)\\1' }])).toThrow(/^channel rule 1 \(X\): medium "\(a\)\\1" is not a valid pattern: /);
+	});
+
+	it('Social Post finds links in time linear in the post, whatever punctuation it holds', () => {
+		const post = (dots: number) => `see https://shop.example.com/${'.'.repeat(dots)}a and more`;
+		// Quadratic before: each doubling takes four times as long; stop at the first slow size.
+		for (let dots = 2500; dots <= 20_000; dots *= 2) {
+			const ms = timed(() => expect(findLinks(post(dots))).toHaveLength(1));
+			if (ms > 100) throw new Error(`${dots} dots took ${Math.round(ms)} ms: the link scan is quadratic`);
+		}
+		const ms = timed(() => expect(findLinks(post(LONG))[0].text).toHaveLength(`https://shop.example.com/${'.'.repeat(LONG)}a`.length));
+		expect(ms).toBeLessThan(1000);
+		expect(findLinks('(see www.example.com/x?!).')[0].text).toBe('www.example.com/x');
 	});
 });
