@@ -386,7 +386,7 @@ export const properties: INodeProperties[] = [
 				description: 'How many list entries one JSONata evaluation may build in all (e.g. [1..N]). More fails the contact with the condition\'s path.',
 			},
 			{
-				displayName: 'Expression Time Limit (Ms)',
+				displayName: 'Expression Time Limit (Milliseconds)',
 				name: 'expressionTimeLimit',
 				type: 'number',
 				default: 1000,

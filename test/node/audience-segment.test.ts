@@ -124,24 +124,24 @@ describe('Audience Segment node (in-process n8n)', () => {
 		const result = await runWorkflow(
 			singleNode('audienceSegment', { definition: JSON.stringify(endless), options: { expressionTimeLimit: 100 } }, contacts().slice(0, 3), { continueOnFail: true }),
 		);
-		expect(Date.now() - started).toBeLessThan(5000);
+		expect(Date.now() - started).toBeLessThan(15_000);
 		const [first] = result.outputs('Node');
 		const failed = first.filter((i) => i.json.error);
 		expect(failed.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
 		expect(failed[0].json.error).toBe('Item 0: the condition at $.any[1].jsonata failed: the expression ran longer than the Expression Time Limit of 100 ms');
-		expect(failed[0].json.details).toMatch(/^Expression Time Limit \(ms\): raise it in the node's options/);
+		expect(failed[0].json.details).toMatch(/^Expression Time Limit \(Milliseconds\): raise it in the node's options/);
 	});
 
 	it('Filter: the Expression Time Limit counts each contact\'s own time, not the whole batch\'s', async () => {
 		const orders = Array.from({ length: 50 }, (_, i) => ({ total: i }));
-		const items = Array.from({ length: 2000 }, (_, i) => ({ id: `c${i}`, orders }));
+		const items = Array.from({ length: 3000 }, (_, i) => ({ id: `c${i}`, orders }));
 		const definition = { jsonata: '$count(orders[total > 10]) > 1 and $sum(orders.total) > 0' };
 		const started = Date.now();
-		const result = await runWorkflow(singleNode('audienceSegment', { definition: JSON.stringify(definition), options: { expressionTimeLimit: 200 } }, items));
-		// The batch takes longer than the limit (about 1 ms a contact), each contact far less.
-		expect(Date.now() - started).toBeGreaterThan(200);
+		const result = await runWorkflow(singleNode('audienceSegment', { definition: JSON.stringify(definition), options: { expressionTimeLimit: 400 } }, items));
+		// The batch takes longer than the limit (0.3 to 3 ms a contact), each contact far less.
+		expect(Date.now() - started).toBeGreaterThan(400);
 		expect(result.error).toBeUndefined();
-		expect(result.outputs('Node')[0]).toHaveLength(2000);
+		expect(result.outputs('Node')[0]).toHaveLength(3000);
 	});
 
 	it('Filter: a JSONata error names the item and, with Continue On Fail, becomes an error item on output 0', async () => {

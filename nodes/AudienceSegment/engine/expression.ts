@@ -105,7 +105,7 @@ function evaluationError(error: unknown, path: string, limits: ExpressionLimits)
 	const e = (error ?? {}) as { code?: string; message?: string; position?: number };
 	switch (e.code) {
 		case 'D1012':
-			return new SegmentEvaluationError(path, `the expression ran longer than the Expression Time Limit of ${limits.timeMs} ms`, `Expression Time Limit (ms): ${RAISE}.`);
+			return new SegmentEvaluationError(path, `the expression ran longer than the Expression Time Limit of ${limits.timeMs} ms`, `Expression Time Limit (Milliseconds): ${RAISE}.`);
 		case 'D1011':
 			return new SegmentEvaluationError(path, `the expression went deeper than the Expression Depth Limit of ${limits.depth} levels`, `Expression Depth Limit: ${RAISE} (an endless recursion never fits).`);
 		case 'D2014':
