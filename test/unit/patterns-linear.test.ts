@@ -1,8 +1,8 @@
 /**
  * No pattern can freeze n8n: every place a marketer's regular expression meets data matches in time
  * linear in the text. Each check first times short inputs of 20, 22, … 40 characters and stops at
- * the first that takes over 100 ms (a backtracking engine doubles its time with every character:
- * the issue measured 94 s at 32), so a backtracking engine fails the test within a second instead of
+ * the first that takes over 250 ms (a backtracking engine doubles its time with every character:
+ * the issue measured 94 s at 32), so a backtracking engine fails the test within seconds instead of
  * hanging the suite on the long input, which a linear engine matches in milliseconds.
  */
 import { compileSegment } from '../../nodes/AudienceSegment/engine/compile';
@@ -26,7 +26,7 @@ function expectLinear(match: (text: string) => boolean): void {
 	for (let n = 20; n <= 40; n += 2) {
 		const text = 'a'.repeat(n) + '!';
 		const ms = timed(() => expect(match(text)).toBe(false));
-		if (ms > 100) throw new Error(`${text.length} characters took ${Math.round(ms)} ms: the engine backtracks`);
+		if (ms > 250) throw new Error(`${text.length} characters took ${Math.round(ms)} ms: the engine backtracks`);
 	}
 	const ms = timed(() => expect(match('a'.repeat(LONG) + '!')).toBe(false));
 	expect(ms).toBeLessThan(1000);
@@ -56,7 +56,7 @@ describe('marketers\' patterns run in linear time', () => {
 		// Quadratic before: each doubling takes four times as long; stop at the first slow size.
 		for (let dots = 2500; dots <= 20_000; dots *= 2) {
 			const ms = timed(() => expect(findLinks(post(dots))).toHaveLength(1));
-			if (ms > 100) throw new Error(`${dots} dots took ${Math.round(ms)} ms: the link scan is quadratic`);
+			if (ms > 250) throw new Error(`${dots} dots took ${Math.round(ms)} ms: the link scan is quadratic`);
 		}
 		const ms = timed(() => expect(findLinks(post(LONG))[0].text).toHaveLength(`https://shop.example.com/${'.'.repeat(LONG)}a`.length));
 		expect(ms).toBeLessThan(1000);

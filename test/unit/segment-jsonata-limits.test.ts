@@ -72,7 +72,7 @@ describe('JSONata conditions are bounded', () => {
 		for (let n = 20; n <= 40; n += 2) {
 			const start = Date.now();
 			expect(await segment.test({ email: 'a'.repeat(n) + '!' })).toBe(false);
-			if (Date.now() - start > 100) throw new Error(`${n + 1} characters took ${Date.now() - start} ms: the engine backtracks`);
+			if (Date.now() - start > 250) throw new Error(`${n + 1} characters took ${Date.now() - start} ms: the engine backtracks`);
 		}
 		const start = Date.now();
 		expect(await segment.test({ email: 'a'.repeat(100_000) + '!' })).toBe(false);
