@@ -5,8 +5,8 @@
  *
  * Every value travels as a parameter ($1, $2, …, each with a CAST; a list as one array parameter,
  * `= ANY(…)`, since PostgreSQL takes at most 65,535 parameters), never inside the SQL text; the SQL
- * text holds no `$` but the parameter references and the names you map, so n8n's Postgres node
- * (which substitutes expressions with String.replace) and pg-promise leave it intact. While the
+ * text holds no `$` but the parameter references (names with `$` are Unicode-escaped), so n8n's
+ * Postgres node (which substitutes expressions with String.replace) and pg-promise leave it intact. While the
  * clause is built, references are marked with NUL characters, which no PostgreSQL name can hold:
  * renumbering them can never touch a quoted name such as "price$5". Relative dates are
  * resolved at compile time (the execution time) and passed as instants; the session's TimeZone and
@@ -117,7 +117,11 @@ export function quoteIdent(name: string, qualified = false): string {
 	// NUL marks parameter references while the clause is built (renumber); PostgreSQL names never hold it.
 	if (name.includes('\u0000')) throw new SegmentSqlError('$', `the name ${JSON.stringify(name.slice(0, 60))} holds a NUL character`, 'Remove it: PostgreSQL names cannot hold NUL.');
 	const parts = qualified ? name.split('.') : [name];
-	return parts.map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+	// A name with "$" is written with a Unicode escape (price$5 as U&"price\00245"): tools that replace every $n in
+	// the text (n8n's Postgres node formats values with pg-promise) then cannot touch it.
+	return parts
+		.map((part) => (part.includes('$') ? `U&"${part.replace(/\\/g, '\\\\').replace(/"/g, '""').replace(/\$/g, '\\0024')}"` : `"${part.replace(/"/g, '""')}"`))
+		.join('.');
 }
 
 type Source = { kind: 'json'; sql: string } | { kind: 'column'; type: Exclude<ColumnType, 'jsonb'>; sql: string };
