@@ -52,6 +52,24 @@ describe('JSONata conditions are bounded', () => {
 		expect(process.memoryUsage().heapUsed - before).toBeLessThan(200 * 2 ** 20);
 	}, 20_000);
 
+	it('time: 50 slow contacts in one run do not cost 50 time limits: after 3, each gets 20 ms, and quick contacts still pass', async () => {
+		// The expression loops 100 times per entry of the contact's list: 1,000,000 steps for the hostile contact.
+		const segment = compileSegment(parseDefinition({ jsonata: '($f := function($n){ $n > 0 ? $f($n - 1) : true }; $f($count(items) * 100))' }), options({ timeMs: 300 }));
+		const hostile = { items: Array.from({ length: 10_000 }, (_, i) => i) };
+		const start = Date.now();
+		const problems: string[] = [];
+		for (let i = 0; i < 50; i++) {
+			await segment.test(hostile).catch((error: SegmentEvaluationError) => problems.push(error.problem));
+		}
+		const ms = Date.now() - start;
+		expect(problems).toHaveLength(50);
+		expect(problems.slice(0, 3)).toEqual(Array(3).fill('the expression ran longer than the Expression Time Limit of 300 ms'));
+		expect(problems[3]).toMatch(/longer than 20 ms, the limit for each contact once 3 contacts of this run had run out/);
+		// Without the run-wide step down: 50 × 300 ms = 15 s. With it: 3 × 300 ms + 47 × ~20 ms.
+		expect(ms).toBeLessThan(6000);
+		await expect(segment.test({ items: [1] })).resolves.toBe(true);
+	});
+
 	it('depth: endless recursion that is not a tail call ends at the Expression Depth Limit', async () => {
 		const finite = await failure({ jsonata: '($f := function($n){ $n > 0 ? 1 + $f($n - 1) : 0 }; $f(2000)) > 0' }, {}, options({ depth: 300 }));
 		expect(finite.error.problem).toBe('the expression went deeper than the Expression Depth Limit of 300 levels');
