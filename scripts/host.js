@@ -211,7 +211,9 @@ async function startN8n({ host, userFolder, port, env = {}, listen = '127.0.0.1'
 		async () => {
 			if (exited) throw new Error(`n8n exited early (${JSON.stringify(exited)})\n${logText()}`);
 			const res = await fetch(`${baseUrl}/healthz/readiness`);
-			return res.status === 200;
+			if (res.status !== 200 || command !== 'start') return res.status === 200;
+			// n8n 1.x answers readiness before its REST API is mounted.
+			return (await fetch(`${baseUrl}/rest/settings`)).status === 200;
 		},
 		{ timeoutMs: 180_000, what: 'n8n becoming ready', onTimeout: logText },
 	).catch((error) => {
@@ -255,6 +257,7 @@ class N8nClient {
 
 	async api(method, route, body) {
 		if (this.major < 2 && route.startsWith('/data-tables')) return this.dataTablesOverRest(method, route, body);
+		if (this.major < 2 && method === 'POST' && route === '/credentials') body = await this.withDomainRestrictionOn1x(body);
 		const res = await fetch(`${this.baseUrl}/api/v1${route}`, {
 			method,
 			headers: { 'content-type': 'application/json', 'x-n8n-api-key': this.apiKey },
@@ -319,7 +322,7 @@ class N8nClient {
 	async upsertWorkflow(workflow) {
 		const body = {
 			name: workflow.name,
-			nodes: workflow.nodes,
+			nodes: this.major < 2 ? await this.dataTablesByIdOn1x(workflow.nodes) : workflow.nodes,
 			connections: workflow.connections,
 			settings: workflow.settings ?? { executionOrder: 'v1' },
 		};
@@ -338,6 +341,41 @@ class N8nClient {
 			cursor = page.nextCursor;
 		} while (cursor);
 		return undefined;
+	}
+
+	/**
+	 * n8n 1.x adds a domain-restriction field to credentials that authenticate requests, and its
+	 * public API then requires it: set it as the editor does by default ("All").
+	 */
+	async withDomainRestrictionOn1x(body) {
+		const schema = await this.api('GET', `/credentials/schema/${body.type}`);
+		if (!schema?.properties?.allowedHttpRequestDomains) return body;
+		return { ...body, data: { allowedHttpRequestDomains: 'all', ...body.data } };
+	}
+
+	/**
+	 * n8n 1.x's Data Table node finds its table by ID only (2.x also by name, as the templates name
+	 * them): point each reference by name at the table's ID. A table that does not exist stays
+	 * named, and the node says so when it runs.
+	 */
+	async dataTablesByIdOn1x(nodes) {
+		const byName = nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && node.parameters?.dataTableId?.mode === 'name');
+		if (!byName.length) return nodes;
+		const tables = (await this.api('GET', '/data-tables')).data;
+		return nodes.map((node) => {
+			const table = byName.includes(node) && tables.find((t) => t.name === node.parameters.dataTableId.value);
+			if (!table) return node;
+			return { ...node, parameters: { ...node.parameters, dataTableId: { __rl: true, mode: 'id', value: table.id, cachedResultName: table.name } } };
+		});
+	}
+
+	/**
+	 * Publishes a sub-workflow that published journeys call. n8n 2.x runs only published
+	 * sub-workflows from published parents; 1.x runs a sub-workflow's saved version and refuses to
+	 * activate one that has no trigger of its own, so there is nothing to do.
+	 */
+	publishSubWorkflow(id) {
+		return this.major < 2 ? Promise.resolve() : this.activate(id);
 	}
 
 	activate(id) {

@@ -2,7 +2,7 @@
  * The smoke run on n8n 1.123.x (Node 22), the oldest n8n Campaign Kit supports: every template
  * imported as shipped (Simulate) and run from its trigger, and every one of the 16 nodes run at
  * least once. The nodes the templates do not reach in Simulate (ad platforms, Email Audience,
- * Push) run in small workflows against the stand-ins. The full e2e suite runs on n8n 2.x.
+ * Push, SMS) run in small workflows, against the stand-ins or in Simulate. The full e2e suite runs on n8n 2.x.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -299,7 +299,25 @@ describe('n8n 1.123 smoke: the nodes the templates do not reach in Simulate', ()
 		expect((body as Array<Record<string, unknown>>)[0].delivery).toMatchObject({ status: 'simulated' });
 	});
 
-	it('A/B Split, A/B Test, Attribution, Audience Segment, Audience Guard, Campaign Report, Email and SMS ran in the templates; with the above, all 16 nodes ran', () => {
+	it('SMS (Simulate): the text it would send', async () => {
+		const { status, body } = await runLine(
+			'sms',
+			[
+				split('people'),
+				{
+					name: 'SMS',
+					type: `${PREFIX}.sms`,
+					typeVersion: 1,
+					parameters: { provider: 'twilio', simulate: true, to: '={{ $json.phone }}', twilioFrom: '+14155550100', message: 'Your table is ready.', options: {} },
+				},
+			],
+			{ people: [{ phone: '+14155550101' }] },
+		);
+		expect(status).toBe(200);
+		expect((body as Array<Record<string, unknown>>)[0].delivery).toMatchObject({ status: 'simulated' });
+	});
+
+	it('with the templates, all 16 nodes ran', () => {
 		expect(NODE_TYPES).toHaveLength(16);
 		expect(NODE_TYPES.filter((type) => !ran.has(type))).toEqual([]);
 	});

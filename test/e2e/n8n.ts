@@ -30,6 +30,7 @@ export function client() {
 		upsertWorkflow(workflow: IDataObject): Promise<{ id: string; name: string }>;
 		activate(id: string): Promise<unknown>;
 		deactivate(id: string): Promise<unknown>;
+		publishSubWorkflow(id: string): Promise<unknown>;
 	};
 }
 
