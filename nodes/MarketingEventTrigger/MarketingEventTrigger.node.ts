@@ -14,11 +14,12 @@ import { properties } from './description';
 import { ingest, type IpHandling } from './engine/ingest';
 import { eventsOfRequest, MAX_BATCH } from './engine/request';
 import { checkHmac, checkSharedSecret, type HmacAlgorithm, type SignatureEncoding } from './engine/signature';
-import { nowDate } from '../shared/clock';
+import { now, nowDate } from '../shared/clock';
+import { shortenedAnswer } from '../shared/show';
 
 /** Answers the caller at once, starting nothing (bad request, refused signature, misconfiguration). */
 function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ error });
+	context.getResponseObject().status(status).json(shortenedAnswer({ error }));
 	return { noWebhookResponse: true };
 }
 
@@ -97,11 +98,16 @@ export class MarketingEventTrigger implements INodeType {
 			} else {
 				const name = (this.getNodeParameter('signatureHeader', 'X-Signature') as string).trim();
 				// Signed bytes, not re-serialised JSON: without the raw body the check fails (401).
+				const timestampHeader = (this.getNodeParameter('timestampHeader', 'X-Signature-Timestamp') as string).trim();
 				check = checkHmac(headers[name.toLowerCase()], (await rawBodyOf(this)) ?? Buffer.alloc(0), secret, {
 					headerName: name,
 					algorithm: this.getNodeParameter('hmacAlgorithm', 'sha256') as HmacAlgorithm,
 					encoding: this.getNodeParameter('hmacEncoding', 'hex') as SignatureEncoding,
 					prefix: this.getNodeParameter('signaturePrefix', '') as string,
+					timestampHeader,
+					timestamp: headers[timestampHeader.toLowerCase()],
+					toleranceSeconds: Number(this.getNodeParameter('toleranceSeconds', 300)) || 300,
+					now: now(),
 				});
 			}
 			if (!check.ok) return refuse(this, 401, `Refused: ${check.reason}`);
@@ -140,7 +146,7 @@ export class MarketingEventTrigger implements INodeType {
 		});
 		const accepted: INodeExecutionData[] = result.accepted.map((json) => ({ json: json as IDataObject }));
 		const rejected: INodeExecutionData[] = result.rejected.map((r) => ({ json: r as unknown as IDataObject }));
-		this.getResponseObject().status(202).json(result.response);
+		this.getResponseObject().status(202).json(shortenedAnswer(result.response));
 		return { noWebhookResponse: true, workflowData: [accepted, rejected] };
 	}
 }

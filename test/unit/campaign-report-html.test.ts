@@ -3,7 +3,7 @@
  * Chromium and checked on the pixels (the charts, alert boxes and page are drawn, in their
  * colours). `npm run screenshots` keeps the screenshot as docs/campaign-report.png for the README.
  *
- * Chromium is required (Debian: apt-get install chromium; CI installs it): without it this test fails.
+ * Chromium is required (test/helpers/screenshots.ts finds or installs it): without it this test fails.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { inflateSync } from 'node:zlib';
 
 import { buildReport, toHtml } from '../../nodes/CampaignReport/engine';
 import { reference, referenceSettings } from '../helpers/campaign-report';
-import { screenshotFile } from '../helpers/screenshots';
+import { chromiumPath, screenshotFile } from '../helpers/screenshots';
 
 const settings = referenceSettings();
 const report = buildReport(reference.rows, settings, 'Weekly campaign report');
@@ -68,17 +68,6 @@ function decodePng(png: Buffer): { width: number; height: number; pixel: (x: num
 	return { width, height, pixel: (x, y) => [out[y * stride + x * channels], out[y * stride + x * channels + 1], out[y * stride + x * channels + 2]] };
 }
 
-function chromium(): string {
-	for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-		try {
-			return execFileSync('which', [name], { encoding: 'utf8' }).trim();
-		} catch {
-			// try the next name
-		}
-	}
-	throw new Error('Chromium is not installed: the HTML report is checked in a real browser. Install it (Debian: apt-get install chromium).');
-}
-
 describe('Campaign Report HTML', () => {
 	test('follows the email-safety rules', () => {
 		expect(html).not.toMatch(/<script/i);
@@ -102,7 +91,7 @@ describe('Campaign Report HTML', () => {
 	});
 
 	test('renders in headless Chromium: page, charts and alert boxes drawn; screenshot saved for docs/ (npm run screenshots)', () => {
-		const browser = chromium();
+		const browser = chromiumPath();
 		const dir = mkdtempSync(path.join(tmpdir(), 'campaign-report-'));
 		try {
 			const file = path.join(dir, 'report.html');

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fieldReader } from '../../shared/fields';
 import { asNodeError, itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { parseIsoDate, segmentZone } from '../engine/dates';
 import {
 	compileSegment,
@@ -128,7 +129,7 @@ export function runSettings(ctx: IExecuteFunctions): RunSettings {
 		now = parseIsoDate(text, zone);
 		if (Number.isNaN(now)) now = Date.parse(text);
 		if (Number.isNaN(now)) {
-			throw new NodeOperationError(ctx.getNode(), `Evaluate At is "${text}", not a date`, {
+			throw new NodeOperationError(ctx.getNode(), `Evaluate At is ${shown(text)}, not a date`, {
 				description: 'Give a date and time such as 2024-05-01T09:00:00, or leave it empty for the time of the run.',
 			});
 		}

@@ -1,5 +1,5 @@
 /** The small pieces every provider's verification is built from. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { Verdict, VerifyOptions } from './types';
 import { now as clockNow } from '../../shared/clock';
@@ -48,3 +48,13 @@ export const formPairs = (raw: Buffer): Array<[string, string]> => [...new URLSe
 
 export const text = (value: unknown): string | null =>
 	typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
+
+/**
+ * An event's identity: its `parts` (the provider's event id, or message id and status) joined, or,
+ * when one is missing, a hash of the whole event, which a byte-for-byte replay repeats.
+ */
+export function eventIdOf(parts: unknown[], event: unknown): string {
+	const texts = parts.map(text);
+	if (texts.every((part) => part !== null)) return texts.join(':');
+	return `sha256:${createHash('sha256').update(JSON.stringify(event) ?? '').digest('hex').slice(0, 32)}`;
+}

@@ -9,6 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { createTransport, type Transport, type TransportRequest, type TransportResponse } from '../../shared/transport';
 import { createPacer } from '../engine/pacing';
 import { emailOf, jsonObject, perItem } from './shared';
@@ -64,7 +65,7 @@ const subscriberJson = (subscriber: Subscriber, extra: Json = {}): Json => ({
 
 function idOf(ctx: IExecuteFunctions, parameter: string, label: string, i: number): string {
 	const id = String(ctx.getNodeParameter(parameter, i, '')).trim();
-	if (!/^\d+$/.test(id)) throw itemError(ctx, i, `${label} is "${id}", not a number`, `Set "${label}" to the number in its page address in Kit.`);
+	if (!/^\d+$/.test(id)) throw itemError(ctx, i, `${label} is ${shown(id)}, not a number`, `Set "${label}" to the number in its page address in Kit.`);
 	return id;
 }
 

@@ -159,7 +159,7 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 				throw connectionError(redactor, label, url, failure?.error, attempt, itemIndex);
 			}
 			if (answer && asked && asked.ms > remaining) {
-				const said = parseProviderError(answer.body).message;
+				const said = parseProviderError(answer.body, redactor).message;
 				throw apiError(node, redactor, {
 					message: `${provider} asked to wait ${formatDuration(asked.ms)} before trying again (${asked.header}), longer than this request may wait (${formatDuration(remaining)} left of ${formatDuration(maxWaitMs)})`,
 					description: `${label} answered ${statusLine(answer.statusCode)}${said ? `: ${said}` : ''}. Try again later, or send fewer requests at once.`,
@@ -182,7 +182,7 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 	}
 
 	function httpError(redactor: Redactor, label: string, answer: Answer, attempts: number, waited: number, itemIndex?: number) {
-		const said = parseProviderError(answer.body);
+		const said = parseProviderError(answer.body, redactor);
 		const retried = attempts > 1 ? ` after ${attempts} attempts` : '';
 		const extra = [said.code && `code ${said.code}`, said.moreInfo].filter(Boolean).join(', ');
 		return apiError(node, redactor, {
