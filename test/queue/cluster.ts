@@ -107,6 +107,7 @@ export interface QueueCluster {
 		upsertWorkflow(workflow: unknown): Promise<{ id: string; name: string }>;
 		activate(id: string): Promise<unknown>;
 		deactivate(id: string): Promise<unknown>;
+		publishSubWorkflow(id: string): Promise<unknown>;
 	};
 	/** The last lines of every process's log, for failing tests. */
 	logs(lines?: number): string;
