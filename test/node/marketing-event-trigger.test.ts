@@ -5,64 +5,16 @@
  */
 import { createHmac } from 'node:crypto';
 
-import type { IDataObject, INode, INodeParameters, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeHelpers, resolveWebhookDescriptionField } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+import { resolveWebhookDescriptionField } from 'n8n-workflow';
 
 import { MarketingEventTrigger } from '../../nodes/MarketingEventTrigger/MarketingEventTrigger.node';
+import { callWebhook, savedTrigger, type WebhookCall } from '../helpers/webhook';
 
 const trigger = new MarketingEventTrigger();
 
-interface Call {
-	parameters?: IDataObject;
-	body?: unknown;
-	headers?: Record<string, string>;
-	rawBody?: string;
-}
-
-interface Answer {
-	result: IWebhookResponseData;
-	status?: number;
-	sent?: unknown;
-}
-
-/** The node as saved in a workflow: the given parameters on top of the description's defaults. */
-function node(parameters: IDataObject = {}): INode {
-	const resolved = NodeHelpers.getNodeParameters(trigger.description.properties, parameters as INodeParameters, true, false, null, trigger.description);
-	return {
-		id: 'trigger',
-		name: 'Marketing Event Trigger',
-		type: 'n8n-nodes-campaign-kit.marketingEventTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: resolved ?? {},
-	};
-}
-
-async function call({ parameters = {}, body, headers = {}, rawBody }: Call): Promise<Answer> {
-	const answer: Partial<Answer> = {};
-	const saved = node(parameters);
-	const response = {
-		status(code: number) {
-			answer.status = code;
-			return response;
-		},
-		json(data: unknown) {
-			answer.sent = data;
-			return response;
-		},
-	};
-	const lowerHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-	const context = {
-		getNode: () => saved,
-		getNodeParameter: (name: string, fallback?: unknown) => (name in saved.parameters ? saved.parameters[name] : fallback),
-		getBodyData: () => body,
-		getHeaderData: () => lowerHeaders,
-		getRequestObject: () => ({ body, headers: lowerHeaders, rawBody: rawBody === undefined ? undefined : Buffer.from(rawBody) }),
-		getResponseObject: () => response,
-	} as unknown as IWebhookFunctions;
-	answer.result = await trigger.webhook.call(context);
-	return answer as Answer;
-}
+const node = (parameters: IDataObject = {}) => savedTrigger(trigger, parameters);
+const call = (request: WebhookCall) => callWebhook(trigger, request);
 
 const event = (id: string, extra: IDataObject = {}) => ({
 	event_id: id,
