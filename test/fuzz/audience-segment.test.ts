@@ -38,7 +38,8 @@ describe('Audience Segment with hostile items', () => {
 			items: items(
 				item({
 					id: plausible.id(),
-					email: plausible.email(),
+					// Often the address that makes the pattern backtrack on V8's engine (38 characters: about a minute).
+					email: fc.oneof(plausible.email(), fc.integer({ min: 30, max: 45 }).map((n) => `${'a'.repeat(n)}!`)),
 					country: fc.constantFrom('DE', 'de', 'AT', 'FR', ''),
 					unsubscribed: fc.boolean(),
 					age: fc.integer({ min: 0, max: 120 }),

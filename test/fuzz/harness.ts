@@ -34,7 +34,7 @@ export const CONFIG = {
 	seconds: env('CK_FUZZ_SECONDS', 60),
 	runMs: env('CK_FUZZ_RUN_SECONDS', 5) * 1000,
 	hangMs: env('CK_FUZZ_HANG_SECONDS', 20) * 1000,
-	shrinkMs: env('CK_FUZZ_SHRINK_SECONDS', 10) * 1000,
+	shrinkMs: env('CK_FUZZ_SHRINK_SECONDS', 3) * 1000,
 	seed: process.env.CK_FUZZ_SEED ? Number(process.env.CK_FUZZ_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0,
 	replay: process.env.CK_FUZZ_REPLAY,
 };
@@ -114,7 +114,7 @@ function leakIn(text: string, fragments: Set<string>): string | undefined {
 }
 
 /** Messages of JavaScript's own failures: a node that lets one through named nothing for the marketer. */
-const CRASH = /Cannot read propert|Cannot convert|is not a function|is not iterable|is not defined|Maximum call stack|Invalid array length|Invalid time value|Invalid string length|out of memory|Unexpected token|\[object Object\]|toFixed\(\) digits|Converting circular/;
+const CRASH = /Cannot read propert|Cannot convert|is not a function|is not iterable|is not defined|Maximum call stack|Invalid array length|Invalid time value|Invalid string length|out of memory|\[object Object\]|toFixed\(\) digits|Converting circular/;
 const NAMES_ITEM = /\b(?:item|row|event|contact|entry)\s*#?\s*(\d+)\b/i;
 
 export interface CheckContext {
@@ -363,43 +363,87 @@ export function seedFor(label: string): number {
 	return hash;
 }
 
+/** Problems sorted into kinds, so that one frequent fault does not hide the others. */
+const KINDS: Array<[string, RegExp]> = [
+	['took too long', /^the run took/],
+	['webhook threw (answered 500)', /^webhook\(\) threw/],
+	['secret fragment', /secret fragment/],
+	['JavaScript failure shown', /JavaScript failure/],
+	['error names no item', /names no item|names item \d+ of/],
+	['error names no field', /names no field/],
+	['error has no message', /no message/],
+	['huge value echoed', /echoes a/],
+	['NaN or Infinity in an output', / is (NaN|Infinity|-Infinity)$/],
+	['item lost, doubled or unpaired', /left on|pairedItem/],
+];
+
+export const kindOf = (problem: string) => KINDS.find(([, pattern]) => pattern.test(problem))?.[0] ?? 'node-specific check';
+
 /**
- * Runs a property for the spec's share of the time; on a failure, shrinks it (CK_FUZZ_SHRINK_SECONDS)
- * and throws a report with the seed, the replay path, the smallest counterexample found and why.
+ * Runs a property for the spec's share of the time, collecting the first case of each kind of
+ * problem; then shrinks each (CK_FUZZ_SHRINK_SECONDS in all) and throws one report with the seed,
+ * and per kind the replay path, the smallest counterexample found and what went wrong.
  */
-export async function fuzz<T>(label: string, share: number, arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>, describeCase: (value: T) => string): Promise<void> {
+export async function fuzz<T>(
+	label: string,
+	share: number,
+	arbitrary: fc.Arbitrary<T>,
+	problemsOf: (value: T) => Promise<string[]>,
+	describeCase: (value: T) => string,
+	itemsOf?: (value: T) => number,
+): Promise<void> {
 	const seed = seedFor(label);
 	const entry = tally(label);
 	const started = Date.now();
-	counting = true;
-	const property = fc.asyncProperty(arbitrary, async (value) => {
-		watch(`${label} (seed ${seed}): ${describeCase(value)}`);
+	let run = 0;
+	const watched = async (value: T) => {
+		watch(`${label}, after ${run} runs: ${describeCase(value)}\nreplay the search: CK_FUZZ_SEED=${CONFIG.seed} npx jest --selectProjects fuzz (the file of ${label})`);
 		try {
-			await check(value);
+			return await problemsOf(value);
 		} finally {
 			unwatch();
 		}
-	});
+	};
 	const [replayLabel, replayPath] = CONFIG.replay?.split('@') ?? [];
-	const replaying = replayLabel === label;
-	const details = await fc.check(property, {
-		seed,
-		...(replaying ? { path: replayPath, endOnFailure: true } : { numRuns: env('CK_FUZZ_RUNS', 1_000_000), interruptAfterTimeLimit: budgetMs(share), markInterruptAsFailure: false, endOnFailure: true }),
-	});
-	entry.runs = details.numRuns;
+	const found = new Map<string, number>();
+	counting = true;
+	if (replayLabel === label) {
+		const details = await fc.check(fc.asyncProperty(arbitrary, async (value) => (await watched(value)).length === 0), { seed, path: replayPath, endOnFailure: true });
+		entry.runs = details.numRuns;
+		if (details.failed) found.set('replayed', Number(replayPath.split(':')[0]));
+	} else {
+		const searching = fc.asyncProperty(arbitrary, async (value) => {
+			const index = run++;
+			if (itemsOf) entry.items += itemsOf(value);
+			for (const problem of await watched(value)) if (!found.has(kindOf(problem))) found.set(kindOf(problem), index);
+		});
+		const details = await fc.check(searching, { seed, numRuns: env('CK_FUZZ_RUNS', 1_000_000), interruptAfterTimeLimit: budgetMs(share), markInterruptAsFailure: false });
+		entry.runs = details.numRuns;
+	}
 	entry.seconds = (Date.now() - started) / 1000;
-	if (!details.failed) return;
+	if (found.size === 0) return;
 	entry.failed = true;
 	counting = false;
-	const shrunk = await fc.check(property, { seed, path: details.counterexamplePath ?? undefined, interruptAfterTimeLimit: CONFIG.shrinkMs, markInterruptAsFailure: false });
-	const final = shrunk.failed ? shrunk : details;
-	const error = final.errorInstance as Error | undefined;
-	const message = [
-		`${label}: ${error?.message ?? String(final.errorInstance)}`,
-		`counterexample: ${final.counterexample ? describeCase(final.counterexample[0]) : '(none)'}`,
-		`replay: CK_FUZZ_SEED=${CONFIG.seed} CK_FUZZ_REPLAY='${label}@${final.counterexamplePath}' npx jest --selectProjects fuzz`,
-	].join('\n');
-	appendFileSync(path.join(tmpdir(), 'campaign-kit-fuzz-failures.txt'), `${new Date().toISOString()} seed ${CONFIG.seed}\n${message}\n\n`);
+	const reports: string[] = [];
+	for (const [kind, index] of found) {
+		const failing = fc.asyncProperty(arbitrary, async (value) => !(await watched(value)).some((problem) => kind === 'replayed' || kindOf(problem) === kind));
+		const shrunk = await fc.check(failing, { seed, path: String(index), interruptAfterTimeLimit: Math.max(1000, CONFIG.shrinkMs / found.size), markInterruptAsFailure: false });
+		if (!shrunk.failed || !shrunk.counterexample) {
+			reports.push(`[${kind}] seen at run ${index} but not reproduced on replay (state between runs?)`);
+			continue;
+		}
+		const [smallest] = shrunk.counterexample;
+		const problems = (await watched(smallest)).filter((problem) => kind === 'replayed' || kindOf(problem) === kind);
+		reports.push(
+			[
+				`[${kind}] ${problems.slice(0, 4).join('; ') || '(not reproduced after shrinking)'}`,
+				`  counterexample: ${describeCase(smallest)}`,
+				`  replay: CK_FUZZ_SEED=${CONFIG.seed} CK_FUZZ_REPLAY='${label}@${shrunk.counterexamplePath}'`,
+			].join('\n'),
+		);
+	}
+	const message = `${label} (seed ${seed}, suite seed ${CONFIG.seed}): ${found.size} kind(s) of problem\n${reports.join('\n')}`;
+	appendFileSync(path.join(tmpdir(), 'campaign-kit-fuzz-failures.txt'), `${new Date().toISOString()}\n${message}\n\n`);
 	throw new Error(message);
 }
 
@@ -432,7 +476,7 @@ export function fuzzNode(spec: NodeSpec): Promise<void> {
 	const modes = spec.modes ?? ['stop', 'stop', 'continueRegularOutput', 'continueErrorOutput'];
 	const entry = { items: 0, stopped: 0, outputs: [] as number[] };
 	const arbitrary = fc.tuple(spec.items, fc.constantFrom(...modes));
-	const check = async ([input, mode]: [IDataObject[], Mode]) => {
+	const problemsOf = async ([input, mode]: [IDataObject[], Mode]): Promise<string[]> => {
 		spec.before?.();
 		deduplicationStore.clear();
 		if (counting) entry.items += input.length;
@@ -449,14 +493,14 @@ export function fuzzNode(spec: NodeSpec): Promise<void> {
 		const outcome = await Promise.race([runWorkflow(workflow, { credentials: credentials?.data, nodeTypes: { 'test.hostileInput': new HostileInput() } }), timeout]);
 		clearTimeout(timer);
 		const ms = Date.now() - started;
-		if (outcome === 'timeout') throw new Error(`the run took over ${CONFIG.runMs / 1000} s (mode ${mode})`);
+		if (outcome === 'timeout') return [`the run took over ${CONFIG.runMs / 1000} s (mode ${mode})`];
 		if (outcome.error && counting) entry.stopped++;
 		if (counting) outcome.outputs('Node').forEach((out, i) => (entry.outputs[i] = (entry.outputs[i] ?? 0) + out.length));
 		const context: CheckContext = { input, fragments, fieldNames: [...names, ...keysOf(input)], longInputs: longStrings(input), inputObjects: objectsIn(input) };
 		const problems = [...(ms > CONFIG.runMs ? [`the run took ${ms} ms (bound ${CONFIG.runMs} ms)`] : []), ...runProblems(outcome, mode, spec.pairing, context), ...(spec.check?.(input, outcome) ?? [])];
-		if (problems.length) throw new Error(`mode ${mode}: ${[...new Set(problems)].slice(0, 6).join('; ')}`);
+		return [...new Set(problems)];
 	};
-	return fuzz(spec.label, spec.share ?? 1, arbitrary, check, ([input, mode]) => `mode ${mode}, ${input.length} items: ${preview(input, 1500)}`).finally(() => {
+	return fuzz(spec.label, spec.share ?? 1, arbitrary, problemsOf, ([input, mode]) => `mode ${mode}, ${input.length} items: ${preview(input, 1500)}`).finally(() => {
 		const mine = tallies.find((t) => t.label === spec.label);
 		if (mine) Object.assign(mine, { items: entry.items, stopped: entry.stopped, outputs: Array.from(entry.outputs, (n) => n ?? 0) });
 	});
