@@ -14,7 +14,7 @@ import { PROVIDERS, type ProviderName } from '../../nodes/DeliveryEventsTrigger/
 import { DeliveryEventsTrigger } from '../../nodes/DeliveryEventsTrigger/DeliveryEventsTrigger.node';
 import { callWebhook } from '../helpers/webhook';
 import { CONFIG, errorProblems, fuzz, leaks, longStrings, nonFinite, preview, printSummary, secretFragments, stopWatchdog, type CheckContext } from './harness';
-import { allowDepth, hostileValue, item, plausible } from './hostile';
+import { allowDepth, hostileValue, item, plausible, toJson } from './hostile';
 
 const SECRETS = { signingSecret: 'dlv-fz-signing-7Kq2Lm9Np4Rs6T', username: 'postmark-hook', password: 'dlv-fz-password-8Wx3Yz6Ab1' };
 const fragments = secretFragments([SECRETS.signingSecret, SECRETS.password, Buffer.from(`${SECRETS.username}:${SECRETS.password}`).toString('base64')]);
@@ -54,8 +54,8 @@ const call = fc
 	.map(([provider, body]) => {
 		// What arrives over HTTP: JSON text, or a form whose values are text.
 		const raw = FORM.includes(provider)
-			? new URLSearchParams(Object.entries(body && typeof body === 'object' ? body : { value: body }).map(([k, x]) => [k, typeof x === 'string' ? x : (JSON.stringify(x) ?? '')])).toString()
-			: (JSON.stringify(body) ?? 'null');
+			? new URLSearchParams(Object.entries(body && typeof body === 'object' ? body : { value: body }).map(([k, x]): [string, string] => [k, typeof x === 'string' ? x : toJson(x)])).toString()
+			: toJson(body);
 		return { provider, raw };
 	});
 

@@ -2,10 +2,12 @@
  * The fuzz suite's own checks, on executions made up here: each rule catches what it is for, and a
  * good run (or a run stopped with an error naming the item and the field) passes.
  */
+import fc from 'fast-check';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { RunResult } from '../helpers/n8n';
 import { errorProblems, kindOf, runProblems, secretFragments, stopWatchdog, type CheckContext } from './harness';
+import { nested, toJson } from './hostile';
 
 afterAll(async () => await stopWatchdog());
 
@@ -72,5 +74,16 @@ describe('fuzz checks', () => {
 			'output 0 item 1 (error item): the error names no item: "oops"',
 			'output 0 item 1 (error item): the error names no field: "oops"',
 		]);
+	});
+
+	it('write JSON as JSON.stringify does, also nested deeper than JSON.stringify can go', () => {
+		fc.assert(
+			fc.property(fc.anything({ withDate: true, withSparseArray: true, withNullPrototype: true }), (value) => {
+				expect(toJson(value)).toBe(JSON.stringify(value) ?? 'null');
+			}),
+			{ seed: 42, numRuns: 1000 },
+		);
+		expect(toJson(nested(3, NaN, 'mixed'))).toBe('{"a":[{"a":null}]}');
+		expect(() => JSON.parse(toJson(nested(10_000, 1, 'mixed')))).not.toThrow();
 	});
 });

@@ -61,7 +61,12 @@ function* walk(root: unknown, rootPath = '$', limit = 2_000_000, skip?: Set<obje
 		if (value === null || typeof value !== 'object' || seen.has(value)) continue;
 		seen.add(value);
 		if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) stack.push({ path: `${visit.path}[${i}]`, value: value[i] });
-		else for (const [key, child] of Object.entries(value)) stack.push({ path: `${visit.path}.${key}`, value: child }), stack.push({ path: `${visit.path}{key}`, value: key });
+		else
+			for (const [key, child] of Object.entries(value)) {
+				stack.push({ path: `${visit.path}.${key}`, value: child });
+				// Keys are visited too (a secret may hide in one); the marker lets keysOf find them.
+				stack.push({ path: `${visit.path}{key}`, value: key });
+			}
 	}
 }
 
@@ -426,17 +431,22 @@ export async function fuzz<T>(
 	counting = false;
 	const reports: string[] = [];
 	for (const [kind, index] of found) {
-		const failing = fc.asyncProperty(arbitrary, async (value) => !(await watched(value)).some((problem) => kind === 'replayed' || kindOf(problem) === kind));
+		let seen: string[] = [];
+		const failing = fc.asyncProperty(arbitrary, async (value) => {
+			const matching = (await watched(value)).filter((problem) => kind === 'replayed' || kindOf(problem) === kind);
+			// The last failure fast-check sees is the counterexample it reports (a stack overflow may not repeat on a re-run).
+			if (matching.length) seen = matching;
+			return matching.length === 0;
+		});
 		const shrunk = await fc.check(failing, { seed, path: String(index), interruptAfterTimeLimit: Math.max(1000, CONFIG.shrinkMs / found.size), markInterruptAsFailure: false });
 		if (!shrunk.failed || !shrunk.counterexample) {
 			reports.push(`[${kind}] seen at run ${index} but not reproduced on replay (state between runs?)`);
 			continue;
 		}
 		const [smallest] = shrunk.counterexample;
-		const problems = (await watched(smallest)).filter((problem) => kind === 'replayed' || kindOf(problem) === kind);
 		reports.push(
 			[
-				`[${kind}] ${problems.slice(0, 4).join('; ') || '(not reproduced after shrinking)'}`,
+				`[${kind}] ${seen.slice(0, 4).join('; ')}`,
 				`  counterexample: ${describeCase(smallest)}`,
 				`  replay: CK_FUZZ_SEED=${CONFIG.seed} CK_FUZZ_REPLAY='${label}@${shrunk.counterexamplePath}'`,
 			].join('\n'),

@@ -4,6 +4,7 @@
  * strings, lone surrogates and other awkward unicode, objects and arrays nested hundreds deep.
  */
 import fc from 'fast-check';
+import type { IDataObject } from 'n8n-workflow';
 
 /** A field this value replaces is left out of the item altogether. */
 export const MISSING = Symbol('missing');
@@ -98,18 +99,19 @@ export const field = <T>(plausible: fc.Arbitrary<T>): fc.Arbitrary<Maybe<T | unk
  * An item with the given fields (each plausible, hostile or missing) plus a few random extra keys.
  * Never a top-level `error` key: n8n itself routes items with one to the error output.
  */
-export function item(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
+export function item(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<IDataObject> {
 	const shaped = fc.record(Object.fromEntries(Object.entries(fields).map(([key, plausible]) => [key, field(plausible)])));
 	const extra = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((key) => key !== 'error' && !(key in fields)), hostileValue(), { maxKeys: 2 });
 	return fc.tuple(shaped, extra).map(([values, more]) => {
 		const out: Record<string, unknown> = { ...more };
 		for (const [key, value] of Object.entries(values)) if (value !== MISSING) out[key] = value;
-		return out;
+		// Items hold anything a Code node can put in them; n8n's type says JSON.
+		return out as IDataObject;
 	});
 }
 
 /** 1–`max` items. */
-export const items = (one: fc.Arbitrary<Record<string, unknown>>, max = 6) => fc.array(one, { minLength: 1, maxLength: max });
+export const items = (one: fc.Arbitrary<IDataObject>, max = 6) => fc.array(one, { minLength: 1, maxLength: max });
 
 // Plausible values shared by several nodes.
 export const plausible = {
@@ -121,3 +123,40 @@ export const plausible = {
 	date: () => fc.oneof(fc.constantFrom(...DATES), fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString())),
 	text: () => fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('Spring sale 🌷 https://shop.example/spring', 'Hi there')),
 };
+
+/**
+ * JSON text of a value, without recursion: JSON.stringify overflows the stack on the deepest
+ * bodies an attacker can send (JSON.parse, as n8n reads a body, does not). As JSON.stringify
+ * does, NaN and ±Infinity become null and undefined members are left out.
+ */
+class Raw {
+	constructor(readonly text: string) {}
+}
+
+export function toJson(value: unknown): string {
+	const out: string[] = [];
+	const stack: unknown[] = [value];
+	while (stack.length) {
+		const next = stack.pop();
+		if (next instanceof Raw) out.push(next.text);
+		else if (next === null || next === undefined || typeof next === 'function' || typeof next === 'symbol') out.push('null');
+		else if (typeof next === 'number') out.push(Number.isFinite(next) ? String(next) : 'null');
+		else if (typeof next === 'boolean') out.push(String(next));
+		else if (typeof next === 'string') out.push(JSON.stringify(next));
+		else if (next instanceof Date) out.push(JSON.stringify(next));
+		else if (Array.isArray(next)) {
+			const parts: unknown[] = [new Raw('[')];
+			for (let i = 0; i < next.length; i++) parts.push(...(i ? [new Raw(',')] : []), next[i]);
+			parts.push(new Raw(']'));
+			stack.push(...parts.reverse());
+		} else if (typeof next === 'object') {
+			const parts: unknown[] = [new Raw('{')];
+			Object.entries(next)
+				.filter(([, member]) => member !== undefined && typeof member !== 'function')
+				.forEach(([key, member], i) => parts.push(new Raw(`${i ? ',' : ''}${JSON.stringify(key)}:`), member));
+			parts.push(new Raw('}'));
+			stack.push(...parts.reverse());
+		} else out.push('null');
+	}
+	return out.join('');
+}

@@ -12,7 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MarketingEventTrigger } from '../../nodes/MarketingEventTrigger/MarketingEventTrigger.node';
 import { callWebhook } from '../helpers/webhook';
 import { CONFIG, errorProblems, fuzz, leaks, longStrings, nonFinite, preview, printSummary, secretFragments, stopWatchdog, type CheckContext } from './harness';
-import { allowDepth, hostileValue, item, plausible } from './hostile';
+import { allowDepth, hostileValue, item, plausible, toJson } from './hostile';
 
 const SECRET = 'mkt-fz-hmac-7Kq2Lm9Np4Rs6Tv8Wx';
 const trigger = new MarketingEventTrigger();
@@ -47,7 +47,7 @@ const body = fc.oneof(
 
 /** What the caller can send: JSON text, parsed by n8n (no NaN, undefined or -0 survive the trip). */
 const request = fc.tuple(body, fc.boolean()).map(([value, signed]) => {
-	const raw = JSON.stringify(value) ?? 'null';
+	const raw = toJson(value);
 	return { raw, body: JSON.parse(raw) as unknown, signed };
 });
 
@@ -59,7 +59,7 @@ const eventsIn = (parsed: unknown): unknown[] =>
 
 async function problemsOf({ raw, body: parsed, signed }: { raw: string; body: unknown; signed: boolean }): Promise<string[]> {
 	const parameters: IDataObject = signed ? { authentication: 'hmac', secret: SECRET, signaturePrefix: 'sha256=' } : {};
-	const headers = signed ? { 'X-Signature': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` } : {};
+	const headers: Record<string, string> = signed ? { 'X-Signature': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` } : {};
 	const events = eventsIn(parsed);
 	const context: CheckContext = { input: events as IDataObject[], fragments, fieldNames: [], longInputs: longStrings([parsed]), inputObjects: new Set() };
 	const started = Date.now();
