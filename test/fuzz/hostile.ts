@@ -88,7 +88,7 @@ export const hostileValue = (): fc.Arbitrary<unknown> =>
 		{ weight: 1, arbitrary: deepValue() },
 		{ weight: 2, arbitrary: fc.anything({ maxDepth: 3, maxKeys: 4, withNullPrototype: false, withBigInt: false, withDate: true, withMap: false, withSet: false, withTypedArray: false, withSparseArray: true, withBoxedValues: false }) },
 		{ weight: 1, arbitrary: fc.array(hostileNumber(), { maxLength: 4 }) },
-		{ weight: 1, arbitrary: fc.dictionary(fc.constantFrom('id', 'value', 'email', 'x', '__proto__', 'constructor'), hostileNumber(), { maxKeys: 3 }) },
+		{ weight: 1, arbitrary: fc.dictionary(fc.constantFrom('id', 'value', 'email', 'x', '__proto__', 'constructor'), hostileNumber(), { maxKeys: 3, noNullPrototype: true }) },
 	);
 
 /** A field: mostly plausible (so runs get past the first check), often hostile, sometimes missing. */
@@ -101,7 +101,7 @@ export const field = <T>(plausible: fc.Arbitrary<T>): fc.Arbitrary<Maybe<T | unk
  */
 export function item(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<IDataObject> {
 	const shaped = fc.record(Object.fromEntries(Object.entries(fields).map(([key, plausible]) => [key, field(plausible)])));
-	const extra = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((key) => key !== 'error' && !(key in fields)), hostileValue(), { maxKeys: 2 });
+	const extra = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((key) => key !== 'error' && !(key in fields)), hostileValue(), { maxKeys: 2, noNullPrototype: true });
 	return fc.tuple(shaped, extra).map(([values, more]) => {
 		const out: Record<string, unknown> = { ...more };
 		for (const [key, value] of Object.entries(values)) if (value !== MISSING) out[key] = value;
