@@ -1,12 +1,34 @@
-/**
- * Calls a trigger's webhook() as n8n does, in-process: the node saved with its parameters on top of
- * the description's defaults, the request (parsed body, raw bytes, lower-case headers, query), the
- * credentials, and a response object that records the status and what was sent.
- */
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, INodeType, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { PACKAGE } from './n8n';
+
+/** n8n's response object as a trigger's webhook() writes to it: what it answered is kept in `into`. */
+export interface Sent {
+	status?: number;
+	sent?: unknown;
+}
+
+export function fakeResponse(into: Sent) {
+	const response = {
+		status(code: number) {
+			into.status = code;
+			return response;
+		},
+		json(data: unknown) {
+			into.sent = data;
+			return response;
+		},
+		send(data: unknown) {
+			into.sent = data;
+			return response;
+		},
+	};
+	return response;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A whole webhook() call, as n8n makes it in-process.
 
 export interface WebhookCall {
 	parameters?: IDataObject;
@@ -19,12 +41,12 @@ export interface WebhookCall {
 	/** By credential type. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	webhookName?: string;
+	/** The workflow's static data: pass the same object to make calls to the same workflow. */
+	staticData?: IDataObject;
 }
 
-export interface WebhookAnswer {
+export interface WebhookAnswer extends Sent {
 	result: IWebhookResponseData;
-	status?: number;
-	sent?: unknown;
 }
 
 /** The node as saved in a workflow: the given parameters on top of the description's defaults. */
@@ -41,25 +63,13 @@ export function savedTrigger(trigger: INodeType, parameters: IDataObject = {}): 
 	};
 }
 
+/** Calls a trigger's webhook() with the request (parsed body, raw bytes, headers, query) and credentials given. */
 export async function callWebhook(trigger: INodeType, call: WebhookCall = {}): Promise<WebhookAnswer> {
-	const { parameters = {}, body, headers = {}, rawBody, query = {}, credentials = {}, webhookName = 'default' } = call;
+	const { parameters = {}, body, headers = {}, rawBody, query = {}, credentials = {}, webhookName = 'default', staticData = {} } = call;
 	const url = call.url ?? 'https://automation.example.com/webhook/trigger';
 	const answer: Partial<WebhookAnswer> = {};
 	const saved = savedTrigger(trigger, parameters);
-	const response = {
-		status(code: number) {
-			answer.status = code;
-			return response;
-		},
-		json(data: unknown) {
-			answer.sent = data;
-			return response;
-		},
-		send(data: unknown) {
-			answer.sent = data;
-			return response;
-		},
-	};
+	const response = fakeResponse(answer);
 	const lowerHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 	const search = url.includes('?') ? url.slice(url.indexOf('?')) : '';
 	const context = {
@@ -70,6 +80,7 @@ export async function callWebhook(trigger: INodeType, call: WebhookCall = {}): P
 		getQueryData: () => query,
 		getWebhookName: () => webhookName,
 		getNodeWebhookUrl: () => url.replace(/\?.*$/, ''),
+		getWorkflowStaticData: () => staticData,
 		getCredentials: async (type: string) => {
 			if (!credentials[type]) throw new Error(`No test credentials of type ${type}`);
 			return credentials[type];

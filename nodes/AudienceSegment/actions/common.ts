@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fieldReader } from '../../shared/fields';
 import { asNodeError, itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { parseIsoDate, segmentZone } from '../engine/dates';
 import {
 	compileSegment,
@@ -19,6 +20,7 @@ import {
 	type Explained,
 	type SegmentDefinition,
 } from '../engine';
+import { now as clockNow } from '../../shared/clock';
 
 interface BuilderCondition {
 	field?: string;
@@ -119,7 +121,7 @@ export function runSettings(ctx: IExecuteFunctions): RunSettings {
 			description: 'Set the Time Zone option to an IANA name such as "Europe/Berlin", or leave it empty for the workflow\'s time zone.',
 		});
 	}
-	let now = Date.now();
+	let now = clockNow();
 	if (options.evaluateAt) {
 		const value = options.evaluateAt as unknown;
 		const text = (value instanceof Date ? value.toISOString() : String(value)).trim();
@@ -127,7 +129,7 @@ export function runSettings(ctx: IExecuteFunctions): RunSettings {
 		now = parseIsoDate(text, zone);
 		if (Number.isNaN(now)) now = Date.parse(text);
 		if (Number.isNaN(now)) {
-			throw new NodeOperationError(ctx.getNode(), `Evaluate At is "${text}", not a date`, {
+			throw new NodeOperationError(ctx.getNode(), `Evaluate At is ${shown(text)}, not a date`, {
 				description: 'Give a date and time such as 2024-05-01T09:00:00, or leave it empty for the time of the run.',
 			});
 		}

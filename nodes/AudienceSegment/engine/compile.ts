@@ -5,6 +5,8 @@
  * time, and each group runs its cheapest children first (field conditions, then event conditions,
  * then JSONata, which is asynchronous and only evaluated when reached).
  */
+import { shown } from '../../shared/show';
+
 import { compareExact, compareFast, satisfies } from './decimal';
 import { anniversaryDays, MIN_DATE_MS, monthDay, parseIsoDate, resolveDate, segmentZone, shift, toDateMs, type SegmentZone } from './dates';
 import { describe } from './describe';
@@ -567,10 +569,9 @@ class Compiler {
 			}
 			if (result === true) return true;
 			if (result === false || result === undefined || result === null) return false;
-			const shown = JSON.stringify(result);
 			throw new SegmentEvaluationError(
 				`${path}.jsonata`,
-				`JSONata returned ${shown === undefined ? typeof result : shown.length > 40 ? `${shown.slice(0, 37)}…` : shown}, not true or false`,
+				`JSONata returned ${typeof result === 'function' ? typeof result : shown(result)}, not true or false`,
 				'Make the expression return true or false, e.g. compare it ("… > 0") or wrap it in $boolean(…).',
 			);
 		};
@@ -594,7 +595,7 @@ export function compileSegment(definition: SegmentDefinition, options: CompileOp
 		if (Array.isArray(events)) return events;
 		throw new SegmentEvaluationError(
 			'',
-			`the events are ${typeof events === 'object' ? 'an object' : JSON.stringify(events)}, not a list`,
+			`the events are ${typeof events === 'object' ? 'an object' : shown(events)}, not a list`,
 			'Map "Events" to the list of this contact\'s events, e.g. {{ $json.events }}, each with eventType and timestamp.',
 			'events',
 		);

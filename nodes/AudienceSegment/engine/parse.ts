@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 
 import jsonata from 'jsonata';
 
+import { shown } from '../../shared/show';
+
 import { parseDuration, parseIsoDate, segmentZone } from './dates';
 import { SegmentDefinitionError } from './errors';
 import { RegexSyntaxError, translateRegex } from './regex';
@@ -64,10 +66,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const show = (v: unknown) => {
-	const text = JSON.stringify(v);
-	return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}…` : text;
-};
+const show = shown;
 
 function distance(a: string, b: string): number {
 	const row = Array.from({ length: b.length + 1 }, (_, j) => j);
