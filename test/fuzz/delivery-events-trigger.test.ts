@@ -94,7 +94,7 @@ async function problemsOf({ provider, raw }: { provider: ProviderName; raw: stri
 	} else {
 		const request = { method: 'POST', url: 'https://automation.example.com/webhook/delivery-events', headers: {}, rawBody: Buffer.from(raw), query: provider === 'kit' ? { event: 'subscriber.subscriber_unsubscribe' } : {} };
 		try {
-			events = PROVIDERS[provider].normalise(request);
+			events = PROVIDERS[provider].normalise(request, provider === 'kit' ? { eventType: 'subscriber.subscriber_unsubscribe' } : {});
 		} catch (error) {
 			// webhook() answers this 400 with the message as the reason.
 			problems.push(...errorProblems(`${provider} normalise() (answered 400)`, (error as Error).message, '', context, false));

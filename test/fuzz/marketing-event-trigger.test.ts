@@ -59,7 +59,11 @@ const eventsIn = (parsed: unknown): unknown[] =>
 
 async function problemsOf({ raw, body: parsed, signed }: { raw: string; body: unknown; signed: boolean }): Promise<string[]> {
 	const parameters: IDataObject = signed ? { authentication: 'hmac', secret: SECRET, signaturePrefix: 'sha256=' } : {};
-	const headers: Record<string, string> = signed ? { 'X-Signature': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` } : {};
+	// Signed as the node asks: HMAC of "<epoch seconds>.<raw body>", the seconds in their own header.
+	const seconds = String(Math.floor(Date.now() / 1000));
+	const headers: Record<string, string> = signed
+		? { 'X-Signature': `sha256=${createHmac('sha256', SECRET).update(`${seconds}.${raw}`).digest('hex')}`, 'X-Signature-Timestamp': seconds }
+		: {};
 	const events = eventsIn(parsed);
 	const context: CheckContext = { input: events as IDataObject[], fragments, fieldNames: [], longInputs: longStrings([parsed]), inputObjects: new Set() };
 	const started = Date.now();
