@@ -131,6 +131,15 @@ describe('Marketing Event Trigger webhook()', () => {
 		expect(result).toEqual({ noWebhookResponse: true });
 	});
 
+	it('refuses a batch with an event nested 10,000 deep: 400 naming the event, nothing starts', async () => {
+		let properties: IDataObject = { leaf: 1 };
+		for (let i = 0; i < 10_000; i++) properties = { a: properties };
+		const { result, status, sent } = await call({ body: { batch: [event('fine'), event('deep', { properties })] } });
+		expect(status).toBe(400);
+		expect((sent as { error: string }).error).toMatch(/^Event 1 \(eventId "deep"\) nests objects and lists more than 256 levels deep, at \$\.properties\.a/);
+		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
 	it('reads JSON sent as text (sendBeacon) or with no content type', async () => {
 		const asText = await call({ body: JSON.stringify(event('beacon')) });
 		expect(asText).toMatchObject({ status: 202, sent: { accepted: 1 } });
