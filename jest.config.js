@@ -1,6 +1,6 @@
-// Four levels, all run by `npm test`: unit (engines, transport), node (in-process n8n executions),
-// e2e (a real n8n 2.x started by the tests; see test/e2e/global-setup.ts; e2e-n8n1 a smoke run on
-// n8n 1.123.x), queue (a queue-mode cluster).
+// Six levels, all run by `npm test`: unit (engines, transport), node (in-process n8n executions),
+// fuzz (hostile input), e2e (a real n8n 2.x started by the tests; see test/e2e/global-setup.ts;
+// e2e-n8n1 a smoke run on n8n 1.123.x), queue (a queue-mode cluster).
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const base = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -8,6 +8,8 @@ module.exports = {
 	projects: [
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...base, displayName: 'node', testMatch: ['<rootDir>/test/node/**/*.test.ts'] },
+		// Hostile input for every node (fast-check, seeded): CK_FUZZ_SECONDS (60 by default) in all; see test/fuzz/harness.ts.
+		{ ...base, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'] },
 		{
 			...base,
 			displayName: 'e2e',
