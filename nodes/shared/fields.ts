@@ -64,6 +64,18 @@ export function readNumber(ctx: IExecuteFunctions, read: FieldReader, field: Fie
 	return value;
 }
 
+/**
+ * A text setting of one item (an ID, a name) as n8n resolved it, trimmed; '' when empty. Text and
+ * finite numbers are taken; a list, an object or true/false (an expression that picked the wrong
+ * field) is refused naming the item and the setting, never sent as "[object Object]".
+ */
+export function textParameter(ctx: IExecuteFunctions, name: string, i: number, label: string): string {
+	const raw = ctx.getNodeParameter(name, i, '') as unknown;
+	if (raw === undefined || raw === null) return '';
+	if (typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw))) return String(raw).trim();
+	throw itemError(ctx, i, `${label} is ${shown(raw)}, not text`, `Set "${label}" to a field holding text or a number, e.g. {{ $json.${name} }}.`);
+}
+
 /** Text from a field mapping, trimmed; '' when the field is absent. Finite numbers are taken as text. */
 export function readText(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number): string {
 	const raw = read(field.parameter, i);

@@ -56,3 +56,24 @@ export function tooDeep(value: unknown, limit = MAX_DEPTH, root = '$'): string |
 	}
 	return undefined;
 }
+
+/**
+ * Whether JSON text nests objects and lists more than `limit` levels deep: one pass over the text
+ * (brackets inside strings skipped), before anything parses it into a structure a recursive step
+ * would walk.
+ */
+export function jsonTooDeep(text: string, limit = MAX_DEPTH): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c) i++; // backslash: skip the escaped character
+			else if (c === 0x22) inString = false;
+		} else if (c === 0x22) inString = true;
+		else if (c === 0x7b || c === 0x5b) {
+			if (++depth > limit) return true;
+		} else if (c === 0x7d || c === 0x5d) depth--;
+	}
+	return false;
+}

@@ -120,6 +120,8 @@ function leakIn(text: string, fragments: Set<string>): string | undefined {
 
 /** Messages of JavaScript's own failures: a node that lets one through named nothing for the marketer. */
 const CRASH = /Cannot read propert|Cannot convert|is not a function|is not iterable|is not defined|Maximum call stack|Invalid array length|Invalid time value|Invalid string length|out of memory|\[object Object\]|toFixed\(\) digits|Converting circular/;
+/** The transport's line under a provider's refusal: "POST /v24.0/S404 answered HTTP 400 Bad Request". */
+const PROVIDER_ANSWER = /\banswered HTTP \d{3}\b/;
 const NAMES_ITEM = /\b(?:item|row|event|contact|entry)\s*#?\s*(\d+)\b/i;
 
 export interface CheckContext {
@@ -192,7 +194,14 @@ export type Mode = 'stop' | 'continueRegularOutput' | 'continueErrorOutput';
 /** Everything wrong with one execution. */
 export function runProblems(result: RunResult, mode: Mode, pairing: Pairing, context: CheckContext): string[] {
 	const { input } = context;
-	if (result.error) return errorProblems('the run stopped', result.error.message, result.error.description, context).concat(leaks('the error context', result.error.context, context.fragments));
+	if (result.error) {
+		// A provider's refusal of one item (an HTTP answer, n8n's itemIndex set): the editor shows the
+		// item, and the provider's own words are the best account of what it refused.
+		const error = result.error as RunResult['error'] & { httpCode?: string };
+		const itemIndex = error?.context?.itemIndex;
+		const providerRefusal = error?.httpCode !== undefined && typeof itemIndex === 'number' && itemIndex < input.length;
+		return errorProblems('the run stopped', error?.message, error?.description, context, !providerRefusal).concat(leaks('the error context', error?.context, context.fragments));
+	}
 	const problems: string[] = [];
 	const outputs = result.outputs('Node');
 	const errorOutput = mode === 'continueErrorOutput' ? outputs.length - 1 : -1;
@@ -209,7 +218,10 @@ export function runProblems(result: RunResult, mode: Mode, pairing: Pairing, con
 				if (partition.includes(output)) seen.set(index, [...(seen.get(index) ?? []), where]);
 			}
 			const isError = output === errorOutput || (mode === 'continueRegularOutput' && typeof item.json.error === 'string' && !('error' in (input[pairs[0]] ?? {})));
-			if (isError) problems.push(...errorProblems(`${where} (error item)`, item.json.error, item.json.details ?? item.json.description, context));
+			// An error item is paired to its one input item; a provider's refusal in it (the transport's
+			// "… answered HTTP 400" line) speaks in the provider's words, as in the stopped-run case.
+			const providerRefusal = PROVIDER_ANSWER.test(`${String(item.json.error)}\n${String(item.json.details ?? '')}`) && pairs.length === 1;
+			if (isError) problems.push(...errorProblems(`${where} (error item)`, item.json.error, item.json.details ?? item.json.description, context, !providerRefusal));
 			problems.push(...nonFinite(where, item.json, pairs.length === 1 ? input[pairs[0]] : undefined, context.inputObjects));
 			problems.push(...leaks(where, item.json, context.fragments));
 		});

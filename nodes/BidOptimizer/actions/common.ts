@@ -10,7 +10,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readNumber, type Field, type FieldReader } from '../../shared/fields';
+import { readNumber, readText, type Field, type FieldReader } from '../../shared/fields';
 import { FIGURE_LIMIT, FIGURE_LIMIT_TEXT } from '../../shared/limits';
 import { shown } from '../../shared/show';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
@@ -76,11 +76,9 @@ export function readId(ctx: IExecuteFunctions, read: FieldReader, field: Field, 
 	return value;
 }
 
-/** Optional text; undefined when empty. */
-export function readOptionalText(read: FieldReader, field: Field, i: number): string | undefined {
-	const raw = read(field.parameter, i);
-	if (raw === undefined || raw === null) return undefined;
-	const value = String(raw).trim();
+/** Optional text; undefined when empty. A list or an object is refused naming the item and field. */
+export function readOptionalText(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number): string | undefined {
+	const value = readText(ctx, read, field, i);
 	return value === '' ? undefined : value;
 }
 

@@ -50,7 +50,7 @@ export function reallocateBudgetItems(ctx: IExecuteFunctions): INodeExecutionDat
 	const read = fieldReader(ctx);
 	const rows = readRows<AdSetRow>(ctx, (i) => ({
 		adSetId: readId(ctx, read, F.adSetId, i),
-		campaignId: readOptionalText(read, F.campaignId, i),
+		campaignId: readOptionalText(ctx, read, F.campaignId, i),
 		dailyBudget: readBudget(ctx, read, i),
 		spend: readAmount(ctx, read, F.spend, i),
 		revenue: readAmount(ctx, read, F.revenue, i),

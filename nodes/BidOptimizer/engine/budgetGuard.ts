@@ -29,6 +29,8 @@ export function budgetAlerts(campaigns: Map<string, CampaignSpend>, guard: Budge
 		if (campaign.budget === undefined || !(campaign.budget > 0)) continue;
 		const dailySpend = campaign.spend / guard.days;
 		const spendRatio = dailySpend / campaign.budget;
+		// A budget so near 0 (5e-324) that the ratio overflows says nothing a marketer can act on.
+		if (!Number.isFinite(spendRatio)) continue;
 		// A hair of tolerance so that 120.0000001% from float sums is not flagged at exactly 120%.
 		if (spendRatio <= guard.threshold + 1e-9) continue;
 		alerts.push({

@@ -28,7 +28,7 @@
  */
 import { budgetAlerts, resolveBudgetGuard, type CampaignSpend } from './budgetGuard';
 import { checkRange } from './errors';
-import { centsAtLeast, centsAtMost, clamp, fromCents, money, percent, round, toCents } from './money';
+import { centsAtLeast, centsAtMost, clamp, fromCents, money, percent, ratio, round, toCents } from './money';
 import { decision, type BudgetGuardSettings, type Decision, type OptimizerResult, type Summary } from './types';
 
 export interface AdSetRow {
@@ -263,6 +263,6 @@ export function reallocateBudgets(rows: readonly AdSetRow[], input: BudgetSettin
 const daily = (spend: number, sales: number) => ({
 	spend: round(spend, 2),
 	sales: round(sales, 2),
-	acos: sales > 0 ? round(spend / sales, 4) : null,
-	roas: spend > 0 ? round(sales / spend, 4) : null,
+	acos: ratio(spend, sales),
+	roas: ratio(sales, spend),
 });

@@ -22,8 +22,11 @@ export const round = (value: number, digits: number): number => {
 	return Math.round(value * f) / f;
 };
 
-/** A ratio for output, null when the denominator is zero. */
-export const ratio = (num: number, den: number, digits = 4): number | null => (den > 0 ? round(num / den, digits) : null);
+/** A ratio for output, null when the denominator is zero or so small (5e-324) that the ratio overflows. */
+export const ratio = (num: number, den: number, digits = 4): number | null => {
+	const value = den > 0 ? round(num / den, digits) : Number.NaN;
+	return Number.isFinite(value) ? value : null;
+};
 
 /** "12.30" style money text for reasons. */
 export const money = (amount: number): string => amount.toFixed(2);

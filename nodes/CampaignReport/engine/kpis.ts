@@ -74,13 +74,15 @@ export function computeKpis(sums: Sums, kpis: readonly KpiDefinition[], notes?: 
 	for (const k of kpis) {
 		const den = sums[k.denominator];
 		const num = k.numerator === 'profit' ? sums.revenue - sums.spend : sums[k.numerator];
-		if (den === 0) {
+		const value = den === 0 ? Number.NaN : num / den;
+		// A denominator of 0, or one so small (5e-324) that the ratio overflows, leaves the KPI empty.
+		if (!Number.isFinite(value)) {
 			out[k.key] = null;
 			const list = emptyBy.get(k.denominator) ?? [];
 			list.push(k.label);
 			emptyBy.set(k.denominator, list);
 		} else {
-			out[k.key] = num / den;
+			out[k.key] = value;
 		}
 	}
 	if (notes) for (const [metric, labels] of emptyBy) notes.push(`${metric} are 0, so ${labels.join(', ')} ${labels.length > 1 ? 'are' : 'is'} empty (division by zero)`);
@@ -89,11 +91,14 @@ export function computeKpis(sums: Sums, kpis: readonly KpiDefinition[], notes?: 
 
 export interface Change {
 	absolute: number | null;
-	/** (now − before) / |before|: 0.25 = 25% up. Null when before is 0 or either side is empty. */
+	/** (now − before) / |before|: 0.25 = 25% up. Null when before is 0 (or too near 0 to divide by) or either side is empty. */
 	relative: number | null;
 }
 
+/** Null where the figure would not be finite (before 0, or so near 0 that the ratio overflows). */
+const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
 export function change(now: number | null, before: number | null): Change {
 	if (now === null || before === null) return { absolute: null, relative: null };
-	return { absolute: now - before, relative: before === 0 ? null : (now - before) / Math.abs(before) };
+	return { absolute: finiteOrNull(now - before), relative: before === 0 ? null : finiteOrNull((now - before) / Math.abs(before)) };
 }

@@ -30,13 +30,16 @@ export function fresh(timestampSeconds: string | undefined, options: VerifyOptio
 export const missing = (what: string, provider: string) =>
 	reject(`the Delivery Webhook Secrets credential has no ${what}, which ${provider} needs`);
 
-/** Epoch seconds, epoch milliseconds or a date string, as ISO 8601 UTC; now when absent. */
+/** A time as ISO 8601 UTC; undefined past the dates JavaScript can hold (1e308 from a hostile body). */
+const isoOf = (ms: number): string | undefined => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined);
+
+/** Epoch seconds, epoch milliseconds or a date string, as ISO 8601 UTC; now when absent or unreadable. */
 export function isoTime(value: unknown, now = clockNow()): string {
-	if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e12 ? value * 1000 : value).toISOString();
+	if (typeof value === 'number' && Number.isFinite(value)) return isoOf(value < 1e12 ? value * 1000 : value) ?? new Date(now).toISOString();
 	if (typeof value === 'string' && value.trim()) {
 		if (/^\d+$/.test(value.trim())) return isoTime(Number(value.trim()), now);
-		const parsed = Date.parse(value);
-		if (!Number.isNaN(parsed)) return new Date(parsed).toISOString();
+		const parsed = isoOf(Date.parse(value));
+		if (parsed) return parsed;
 	}
 	return new Date(now).toISOString();
 }
@@ -44,6 +47,12 @@ export function isoTime(value: unknown, now = clockNow()): string {
 export const parseJson = (raw: Buffer): unknown => JSON.parse(raw.toString('utf8'));
 
 /** A form body (application/x-www-form-urlencoded) as ordered name/value pairs. */
+/** The entries of a list in a body, none when the body has something else there (null, text, an object). */
+export const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** A field of an object in a body; undefined when the value is not an object. */
+export const fieldOf = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
+
 export const formPairs = (raw: Buffer): Array<[string, string]> => [...new URLSearchParams(raw.toString('utf8'))];
 
 export const text = (value: unknown): string | null =>

@@ -160,7 +160,8 @@ export function listHygiene(
 		const c = tally.counts;
 		c.events++;
 		tally.items.push(i);
-		if (event.provider) tally.providers.add(event.provider);
+		// Only a provider's name is listed; anything else an import put in the field is not a provider.
+		if (typeof event.provider === 'string' && event.provider) tally.providers.add(event.provider.slice(0, 200));
 		if (time[i] >= tally.last && time[i] > -Infinity) {
 			tally.last = time[i];
 			tally.lastText = typeof event.timestamp === 'string' ? event.timestamp : new Date(time[i]).toISOString();

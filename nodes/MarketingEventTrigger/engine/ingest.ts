@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 
 import { groupChannel, type GroupingOptions } from '../../shared/channelGrouping';
+import { shown } from '../../shared/show';
 import { toMillis } from '../../shared/timestamps';
 import { anonymiseIp } from './ip';
 import { isObject, normaliseEvent, type Json } from './normalise';
@@ -76,15 +77,15 @@ interface Problem {
 
 /** The first problem of a normalised event, or undefined when it is valid. */
 export function validateEvent(event: unknown, requireEventId = false): Problem | undefined {
-	if (!isObject(event)) return { field: 'event', reason: `the event is ${Array.isArray(event) ? 'a list' : JSON.stringify(event) ?? 'empty'}, not a JSON object` };
+	if (!isObject(event)) return { field: 'event', reason: `the event is ${Array.isArray(event) ? 'a list' : shown(event)}, not a JSON object` };
 	if (event.eventType === undefined || event.eventType === null || event.eventType === '') return { field: 'eventType', reason: 'eventType is missing' };
-	if (typeof event.eventType !== 'string' || !event.eventType.trim()) return { field: 'eventType', reason: `eventType is ${JSON.stringify(event.eventType)}, not text` };
+	if (typeof event.eventType !== 'string' || !event.eventType.trim()) return { field: 'eventType', reason: `eventType is ${shown(event.eventType)}, not text` };
 	if (event.timestamp === undefined || event.timestamp === null || event.timestamp === '') return { field: 'timestamp', reason: 'timestamp is missing' };
 	if (typeof event.timestamp !== 'string' && typeof event.timestamp !== 'number') {
-		return { field: 'timestamp', reason: `timestamp is ${JSON.stringify(event.timestamp)}, not ISO 8601 text or epoch milliseconds` };
+		return { field: 'timestamp', reason: `timestamp is ${shown(event.timestamp)}, not ISO 8601 text or epoch milliseconds` };
 	}
 	if (Number.isNaN(toMillis(event.timestamp))) {
-		return { field: 'timestamp', reason: `timestamp ${JSON.stringify(event.timestamp)} is not ISO 8601 (e.g. 2024-05-01T09:30:00Z) or epoch milliseconds` };
+		return { field: 'timestamp', reason: `timestamp ${shown(event.timestamp)} is not ISO 8601 (e.g. 2024-05-01T09:30:00Z) or epoch milliseconds` };
 	}
 	const user = text(event.userId);
 	const anonymous = text(event.anonymousId);
@@ -92,21 +93,21 @@ export function validateEvent(event: unknown, requireEventId = false): Problem |
 		const given = event.userId ?? event.anonymousId;
 		return {
 			field: 'userId',
-			reason: given === undefined || given === null || given === '' ? 'userId or anonymousId is required' : `userId ${JSON.stringify(given)} is not text`,
+			reason: given === undefined || given === null || given === '' ? 'userId or anonymousId is required' : `userId ${shown(given)} is not text`,
 		};
 	}
-	if (event.userId !== undefined && event.userId !== null && !text(event.userId)) return { field: 'userId', reason: `userId ${JSON.stringify(event.userId)} is not text` };
+	if (event.userId !== undefined && event.userId !== null && !text(event.userId)) return { field: 'userId', reason: `userId ${shown(event.userId)} is not text` };
 	if (event.anonymousId !== undefined && event.anonymousId !== null && !text(event.anonymousId)) {
-		return { field: 'anonymousId', reason: `anonymousId ${JSON.stringify(event.anonymousId)} is not text` };
+		return { field: 'anonymousId', reason: `anonymousId ${shown(event.anonymousId)} is not text` };
 	}
 	if (event.eventId === undefined || event.eventId === null || event.eventId === '') {
 		if (requireEventId) return { field: 'eventId', reason: 'eventId is missing' };
 	} else if (!text(event.eventId)) {
-		return { field: 'eventId', reason: `eventId ${JSON.stringify(event.eventId)} is not text` };
+		return { field: 'eventId', reason: `eventId ${shown(event.eventId)} is not text` };
 	}
 	for (const field of ['properties', 'context'] as const) {
 		if (event[field] !== undefined && event[field] !== null && !isObject(event[field])) {
-			return { field, reason: `${field} is ${JSON.stringify(event[field])}, not an object` };
+			return { field, reason: `${field} is ${shown(event[field])}, not an object` };
 		}
 	}
 	return undefined;

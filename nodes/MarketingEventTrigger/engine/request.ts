@@ -5,6 +5,7 @@
  * deep is refused as a whole with a status and a reason; nothing of it enters the workflow.
  */
 import { MAX_DEPTH, tooDeep } from '../../shared/limits';
+import { shown } from '../../shared/show';
 import { isObject } from './normalise';
 
 export const MAX_BATCH = 1000;
@@ -28,7 +29,7 @@ export function eventsOfRequest(body: unknown, maxBatch = MAX_BATCH): RequestEve
 	let batch = true;
 	if (Array.isArray(body)) events = body;
 	else if (isObject(body) && 'batch' in body) {
-		if (!Array.isArray(body.batch)) return { status: 400, error: `"batch" must be a list of events, not ${JSON.stringify(body.batch)}` };
+		if (!Array.isArray(body.batch)) return { status: 400, error: `"batch" must be a list of events, not ${shown(body.batch)}` };
 		events = body.batch;
 	} else if (isObject(body) && Object.keys(body).length > 0) {
 		events = [body];

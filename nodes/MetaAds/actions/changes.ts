@@ -14,7 +14,7 @@ export async function applyBudgets(ctx: IExecuteFunctions, g: Graph): Promise<IN
 		if (json.platform !== 'meta' || json.action !== 'setDailyBudget') {
 			throw itemError(ctx, i, `is a ${shown(json.platform)} ${shown(json.action)} change, not a Meta budget`, 'Send Amazon changes to the Amazon Ads node.');
 		}
-		const id = String(json.entityId ?? '').trim();
+		const id = typeof json.entityId === 'string' || typeof json.entityId === 'number' ? String(json.entityId).trim() : '';
 		if (!id) throw itemError(ctx, i, 'has no ad set', 'Connect the Bid Optimizer\'s Changes output unchanged.');
 		const budget = await minorUnits(ctx, g, i, (json.after as IDataObject | null)?.dailyBudget, 'after.dailyBudget');
 		await g.api.request({ method: 'POST', url: `${g.version}/${id}`, body: { daily_budget: budget }, itemIndex: i });

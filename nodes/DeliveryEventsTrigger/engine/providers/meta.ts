@@ -3,7 +3,7 @@
  * signed with X-Hub-Signature-256 "sha256=<hex HMAC-SHA256(app secret, raw body)>". Each message
  * status (sent, delivered, read, failed) becomes one event.
  */
-import { eventIdOf, hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, fieldOf, hmac, isoTime, listOf, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEvent, DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = { sent: 'sent', delivered: 'delivered', read: 'opened', failed: 'failed' };
@@ -25,17 +25,21 @@ export const meta: ProviderAdapter = {
 		return sameSecret(header.slice('sha256='.length), expected) ? OK : reject('the Meta signature does not match the body');
 	},
 	normalise(request) {
-		const body = parseJson(request.rawBody) as { entry?: Array<{ changes?: Array<{ value?: { statuses?: Status[] } }> }> };
+		const body = parseJson(request.rawBody);
 		const events: DeliveryEvent[] = [];
-		for (const entry of body.entry ?? []) {
-			for (const change of entry.changes ?? []) {
-				for (const status of change.value?.statuses ?? []) {
+		// Read shape by shape: a body that is null or has text where a list belongs yields no events, not a crash.
+		for (const entry of listOf(fieldOf(body, 'entry'))) {
+			for (const change of listOf(fieldOf(entry, 'changes'))) {
+				for (const item of listOf(fieldOf(fieldOf(change, 'value'), 'statuses'))) {
+					if (item === null || typeof item !== 'object') continue;
+					const status = item as Status;
+					const kind = typeof status.status === 'string' ? status.status : '';
 					events.push({
 						provider: 'meta',
 						channel: 'whatsapp',
-						type: TYPES[status.status ?? ''] ?? 'other',
-						providerType: status.status ?? '',
-						eventId: eventIdOf([status.id, status.status], status),
+						type: (Object.hasOwn(TYPES, kind) ? TYPES[kind] : undefined) ?? 'other',
+						providerType: kind,
+						eventId: eventIdOf([status.id, kind], status),
 						messageId: text(status.id),
 						recipient: text(status.recipient_id),
 						timestamp: isoTime(status.timestamp),
