@@ -37,7 +37,7 @@ export const meta: ProviderAdapter = {
 					events.push({
 						provider: 'meta',
 						channel: 'whatsapp',
-						type: (Object.hasOwn(TYPES, kind) ? TYPES[kind] : undefined) ?? 'other',
+						type: (Object.prototype.hasOwnProperty.call(TYPES, kind) ? TYPES[kind] : undefined) ?? 'other',
 						providerType: kind,
 						eventId: eventIdOf([status.id, kind], status),
 						messageId: text(status.id),
