@@ -111,13 +111,15 @@ export function n8nHistory(ctx: IExecuteFunctions, historySize: number): History
 		return { present: found.processed, unknown: new Set(entries.filter((entry) => guards.processed.has(guardOf(entry)))) };
 	};
 	const serial = async <T>(task: () => Promise<T>) => await oneAtATime(node, task);
-	/** This run's markers: key → the request key it went out under. */
-	const marked = new Map<string, string | undefined>();
+	/** This run's markers: key → the request keys it went out under (the primary's, a fallback's). */
+	const marked = new Map<string, string[]>();
 	/** The entries this run wrote for `keys` (never another run's). */
 	const markersOf = (keys: string[]) => {
 		const own = keys.filter((key) => marked.has(key));
-		return [...own.map(sendingMarker), ...new Set(own.map((key) => marked.get(key)).filter((r): r is string => !!r).map(requestMarker))];
+		return [...own.map(sendingMarker), ...new Set(own.flatMap((key) => marked.get(key) ?? []).map(requestMarker))];
 	};
+	const note = (keys: string[], requestKey: string | undefined) =>
+		keys.forEach((key) => marked.set(key, [...(marked.get(key) ?? []), ...(requestKey ? [requestKey] : [])]));
 	const release = (keys: string[]) => {
 		hold(node, keys.filter((key) => marked.has(key)), -1);
 		keys.forEach((key) => marked.delete(key));
@@ -153,8 +155,8 @@ export function n8nHistory(ctx: IExecuteFunctions, historySize: number): History
 						await remove(answer.new);
 						return `another run of this node marked it as being sent after this run started, so this run did not send it`;
 					}
-					fresh.forEach((key) => marked.set(key, requestKey));
 					hold(node, fresh, 1);
+					note(keys, requestKey);
 					return undefined;
 				});
 			} catch (error) {
@@ -165,8 +167,8 @@ export function n8nHistory(ctx: IExecuteFunctions, historySize: number): History
 			try {
 				const { present, unknown } = await serial(async () => await peek([requestMarker(requestKey)]));
 				if (!present.has(requestMarker(requestKey)) || unknown.size) return false;
-				keys.forEach((key) => marked.set(key, requestKey));
 				hold(node, keys, 1);
+				note(keys, requestKey);
 				return true;
 			} catch {
 				return false;
@@ -175,10 +177,11 @@ export function n8nHistory(ctx: IExecuteFunctions, historySize: number): History
 		async confirm(keys) {
 			if (!keys.length) return undefined;
 			try {
-				// Sent first, markers after: a run dying in between leaves both, which reads as sent.
+				// Sent first, markers after: a run dying in between leaves both, which reads as sent. Guards
+				// a run left mid-read go too: the key's state is known again.
 				await serial(async () => {
 					await add(keys, historySize);
-					await remove(markersOf(keys));
+					await remove([...markersOf(keys), ...keys.flatMap((key) => [guardOf(key), guardOf(sendingMarker(key))])]);
 				});
 				return undefined;
 			} catch (error) {
