@@ -29,6 +29,18 @@ export default tseslint.config(
 		},
 	},
 	{
+		// One clock (nodes/shared/clock.ts), so a test sets the time instead of depending on the hour.
+		files: ['nodes/**/*.ts'],
+		ignores: ['nodes/shared/clock.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{ selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Read the time with now() from nodes/shared/clock.ts.' },
+				{ selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the time with nowDate() from nodes/shared/clock.ts.' },
+			],
+		},
+	},
+	{
 		files: ['package.json'],
 		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
 		plugins: { 'n8n-nodes-base': n8nNodesBase },

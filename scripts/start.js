@@ -41,7 +41,7 @@ async function main() {
 		process.exit(1);
 	});
 
-	const client = new host.N8nClient(n8n.baseUrl);
+	const client = new host.N8nClient(n8n.baseUrl, n8n.n8nVersion);
 	await client.signIn(OWNER);
 	await client.createApiKey('campaign-kit-npm-start');
 	const imported = await host.importTemplates(client, process.env.CAMPAIGN_KIT_TEMPLATES_DIR);

@@ -8,9 +8,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { fieldReader } from '../shared/fields';
+import { fieldReader, readText, type Field } from '../shared/fields';
 import { itemError, routeItems } from '../shared/items';
 import { bucketOf, outputFor, planSplit, type ArmWeight } from './engine/split';
+
+const CONTACT_ID: Field = { parameter: 'unitId', label: 'Contact ID', example: '{{ $json.userId }}' };
 
 // Stringified into the `outputs` expression that the editor evaluates: no imports, no closures.
 const configuredOutputs = (parameters: INodeParameters) => {
@@ -126,8 +128,8 @@ export class AbSplit implements INodeType {
 
 		const read = fieldReader(this);
 		return routeItems(this, plan.outputs.length, (item, i) => {
-			const raw = read('unitId', i);
-			const unitId = raw === null || raw === undefined ? '' : String(raw).trim();
+			// Text or a number only: String({id: 1}) is "[object Object]" for every contact, one group for all.
+			const unitId = readText(this, read, CONTACT_ID, i);
 			if (!unitId) {
 				throw itemError(
 					this,

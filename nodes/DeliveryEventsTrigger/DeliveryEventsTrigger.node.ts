@@ -7,7 +7,19 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { PROVIDERS, type ProviderName, type WebhookRequest, type WebhookSecrets } from './engine';
+import { now } from '../shared/clock';
+import { shortened, shortenedAnswer } from '../shared/show';
+import {
+	DEFAULT_KIT_EVENT,
+	firstDeliveries,
+	KIT_EVENTS,
+	PROVIDERS,
+	REMEMBERED_EVENTS,
+	sameSecret,
+	type ProviderName,
+	type WebhookRequest,
+	type WebhookSecrets,
+} from './engine';
 
 const PROVIDER_OPTIONS: Array<{ name: string; value: ProviderName; description: string }> = [
 	{ name: 'SendGrid', value: 'sendgrid', description: 'Signed Event Webhook (ECDSA)' },
@@ -15,9 +27,17 @@ const PROVIDER_OPTIONS: Array<{ name: string; value: ProviderName; description: 
 	{ name: 'Telnyx', value: 'telnyx', description: 'Messaging webhooks (Ed25519)' },
 	{ name: 'Postmark', value: 'postmark', description: 'Delivery, bounce, open, click and spam webhooks (Basic auth)' },
 	{ name: 'Mailchimp', value: 'mailchimp', description: 'List webhooks: unsubscribes and cleaned addresses (URL secret)' },
-	{ name: 'Kit', value: 'kit', description: 'Subscriber webhooks (X-Kit-Signature); add ?event=subscriber.subscriber_unsubscribe (or the event you register) to the URL' },
+	{ name: 'Kit', value: 'kit', description: 'Subscriber webhooks (X-Kit-Signature); one Kit event per trigger, set in Kit Event' },
 	{ name: 'Meta (WhatsApp)', value: 'meta', description: 'Message status webhooks (X-Hub-Signature-256)' },
 ];
+
+const KIT_EVENT_OPTIONS = Object.keys(KIT_EVENTS).map((value) => ({ name: value.replace('subscriber.', ''), value }));
+
+/** Answers the provider at once; what it sent is echoed at most 200 characters at a time. */
+function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(shortenedAnswer(body));
+	return { noWebhookResponse: true };
+}
 
 /** The provider's call as the engine needs it: raw bytes, lower-case headers, the URL it signed. */
 function incoming(ctx: IWebhookFunctions, publicUrl: string): WebhookRequest {
@@ -79,6 +99,17 @@ export class DeliveryEventsTrigger implements INodeType {
 				description: 'Who sends the events; decides how they are checked and read',
 			},
 			{
+				displayName: 'Kit Event',
+				name: 'kitEvent',
+				type: 'options',
+				noDataExpression: true,
+				options: KIT_EVENT_OPTIONS,
+				default: DEFAULT_KIT_EVENT,
+				displayOptions: { show: { provider: ['kit'] } },
+				description:
+					'The Kit event this trigger\'s URL is registered for. Kit does not sign the event name, so it is set here: a request whose URL names another ?event= is refused.',
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
@@ -92,6 +123,15 @@ export class DeliveryEventsTrigger implements INodeType {
 						default: 300,
 						typeOptions: { minValue: 1 },
 						description: 'Signed timestamps older (or newer) than this are refused, so a captured request cannot be replayed later (SendGrid, Telnyx, Kit)',
+					},
+					{
+						displayName: 'Remembered Events',
+						name: 'rememberedEvents',
+						type: 'number',
+						default: REMEMBERED_EVENTS,
+						typeOptions: { minValue: 100 },
+						description:
+							'How many recent event IDs the trigger remembers: a request carrying a remembered event again (a replay, or the provider delivering twice) answers 200 and starts nothing',
 					},
 					{
 						displayName: 'Public URL',
@@ -109,14 +149,14 @@ export class DeliveryEventsTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const provider = this.getNodeParameter('provider') as ProviderName;
-		const options = this.getNodeParameter('options', {}) as { toleranceSeconds?: number; publicUrl?: string };
+		const options = this.getNodeParameter('options', {}) as { toleranceSeconds?: number; publicUrl?: string; rememberedEvents?: number };
 		const secrets = (await this.getCredentials('campaignKitWebhookSecretsApi')) as WebhookSecrets;
 		const res = this.getResponseObject();
 
 		if (this.getWebhookName() === 'setup') {
 			const query = this.getQueryData() as IDataObject;
 			if (provider === 'meta') {
-				const ok = query['hub.mode'] === 'subscribe' && !!secrets.verifyToken && query['hub.verify_token'] === secrets.verifyToken;
+				const ok = query['hub.mode'] === 'subscribe' && !!secrets.verifyToken && sameSecret(String(query['hub.verify_token'] ?? ''), secrets.verifyToken);
 				res.status(ok ? 200 : 403).send(ok ? String(query['hub.challenge'] ?? '') : 'Verify token does not match');
 			} else {
 				res.status(200).send('OK');
@@ -126,23 +166,23 @@ export class DeliveryEventsTrigger implements INodeType {
 
 		const adapter = PROVIDERS[provider];
 		const request = incoming(this, options.publicUrl ?? '');
-		const verdict = adapter.verify(request, secrets, { toleranceSeconds: options.toleranceSeconds ?? 300, now: Date.now() });
+		const eventType = provider === 'kit' ? (this.getNodeParameter('kitEvent', DEFAULT_KIT_EVENT) as string) : undefined;
+		const verdict = adapter.verify(request, secrets, { toleranceSeconds: options.toleranceSeconds ?? 300, now: now(), eventType });
 		if (!verdict.ok) {
-			this.logger.warn(`Delivery Events Trigger refused a ${provider} request: ${verdict.reason}`);
-			res.status(401).json({ error: 'Unauthorized', reason: verdict.reason });
-			return { noWebhookResponse: true };
+			this.logger.warn(`Delivery Events Trigger refused a ${provider} request: ${shortened(verdict.reason)}`);
+			return answer(this, 401, { error: 'Unauthorized', reason: verdict.reason });
 		}
 		let events;
 		try {
-			events = adapter.normalise(request);
+			events = adapter.normalise(request, { eventType });
 		} catch (error) {
-			res.status(400).json({ error: 'Bad Request', reason: `the body is not a ${provider} event: ${(error as Error).message}` });
-			return { noWebhookResponse: true };
+			return answer(this, 400, { error: 'Bad Request', reason: `the body is not a ${provider} event: ${(error as Error).message}` });
 		}
+		const { fresh, replayed } = firstDeliveries(events, this.getWorkflowStaticData('node'), options.rememberedEvents);
 		// Answer the provider ourselves: with workflow data, n8n 2.40 would send the description's
-		// responseData default instead of webhookResponse.
-		res.status(200).json({ received: events.length });
-		if (events.length === 0) return { noWebhookResponse: true };
-		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(events as unknown as IDataObject[])] };
+		// responseData default instead of webhookResponse. A replay gets 200 too, so the provider stops sending it.
+		answer(this, 200, { received: events.length, ...(replayed ? { replayed } : {}) });
+		if (fresh.length === 0) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(fresh as unknown as IDataObject[])] };
 	}
 }

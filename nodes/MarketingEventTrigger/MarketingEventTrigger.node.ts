@@ -7,17 +7,19 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { fromParameter, NodeConnectionTypes, webhookDescriptionFields } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { ChannelRuleError, compileRules, type ChannelRule, type CompiledRule } from '../shared/channelGrouping';
 import { properties } from './description';
 import { ingest, type IpHandling } from './engine/ingest';
 import { eventsOfRequest, MAX_BATCH } from './engine/request';
 import { checkHmac, checkSharedSecret, type HmacAlgorithm, type SignatureEncoding } from './engine/signature';
+import { now, nowDate } from '../shared/clock';
+import { shortenedAnswer } from '../shared/show';
 
 /** Answers the caller at once, starting nothing (bad request, refused signature, misconfiguration). */
 function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ error });
+	context.getResponseObject().status(status).json(shortenedAnswer({ error }));
 	return { noWebhookResponse: true };
 }
 
@@ -60,8 +62,8 @@ export class MarketingEventTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				isFullPath: true,
-				// As n8n's Webhook node declares it: the path from the parameter, read without the expression engine.
-				...webhookDescriptionFields({ path: fromParameter('path') }),
+				// The path from the parameter, as a template every n8n line reads (1.x has no webhookDescriptionFields).
+				path: '={{$parameter["path"]}}',
 			},
 		],
 		properties,
@@ -96,11 +98,16 @@ export class MarketingEventTrigger implements INodeType {
 			} else {
 				const name = (this.getNodeParameter('signatureHeader', 'X-Signature') as string).trim();
 				// Signed bytes, not re-serialised JSON: without the raw body the check fails (401).
+				const timestampHeader = (this.getNodeParameter('timestampHeader', 'X-Signature-Timestamp') as string).trim();
 				check = checkHmac(headers[name.toLowerCase()], (await rawBodyOf(this)) ?? Buffer.alloc(0), secret, {
 					headerName: name,
 					algorithm: this.getNodeParameter('hmacAlgorithm', 'sha256') as HmacAlgorithm,
 					encoding: this.getNodeParameter('hmacEncoding', 'hex') as SignatureEncoding,
 					prefix: this.getNodeParameter('signaturePrefix', '') as string,
+					timestampHeader,
+					timestamp: headers[timestampHeader.toLowerCase()],
+					toleranceSeconds: Number(this.getNodeParameter('toleranceSeconds', 300)) || 300,
+					now: now(),
 				});
 			}
 			if (!check.ok) return refuse(this, 401, `Refused: ${check.reason}`);
@@ -127,7 +134,7 @@ export class MarketingEventTrigger implements INodeType {
 		const result = ingest(request.events, {
 			ip: (options.ipAddresses as IpHandling | undefined) ?? 'anonymise',
 			requireEventId: options.requireEventId === true,
-			receivedAt: options.addReceivedAt === false ? undefined : new Date().toISOString(),
+			receivedAt: options.addReceivedAt === false ? undefined : nowDate().toISOString(),
 			grouping: {
 				rules,
 				useDefaults: options.useDefaultChannelRules !== false,
@@ -139,7 +146,7 @@ export class MarketingEventTrigger implements INodeType {
 		});
 		const accepted: INodeExecutionData[] = result.accepted.map((json) => ({ json: json as IDataObject }));
 		const rejected: INodeExecutionData[] = result.rejected.map((r) => ({ json: r as unknown as IDataObject }));
-		this.getResponseObject().status(202).json(result.response);
+		this.getResponseObject().status(202).json(shortenedAnswer(result.response));
 		return { noWebhookResponse: true, workflowData: [accepted, rejected] };
 	}
 }

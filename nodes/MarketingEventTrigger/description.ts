@@ -30,7 +30,11 @@ export const properties: INodeProperties[] = [
 		options: [
 			{ name: 'None', value: 'none', description: 'Anyone who knows the URL can send events' },
 			{ name: 'Shared Secret', value: 'sharedSecret', description: 'The caller sends a secret in a header' },
-			{ name: 'HMAC Signature', value: 'hmac', description: 'The caller signs the body with a secret (HMAC) and sends the signature in a header' },
+			{
+				name: 'HMAC Signature',
+				value: 'hmac',
+				description: 'The caller signs "&lt;epoch seconds&gt;.&lt;body&gt;" with a secret (HMAC) and sends the signature and the seconds in two headers',
+			},
 		],
 		default: 'none',
 		description: 'How requests prove they come from you. Refused requests get 401 and start nothing.',
@@ -49,6 +53,23 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'X-Signature',
 		description: 'The request header that carries the signature',
+		displayOptions: hmac,
+	},
+	{
+		displayName: 'Timestamp Header',
+		name: 'timestampHeader',
+		type: 'string',
+		default: 'X-Signature-Timestamp',
+		description: 'The request header that carries the signed time in epoch seconds',
+		displayOptions: hmac,
+	},
+	{
+		displayName: 'Signature Tolerance (Seconds)',
+		name: 'toleranceSeconds',
+		type: 'number',
+		default: 300,
+		typeOptions: { minValue: 1 },
+		description: 'A signed time further from now than this is refused, so a captured request cannot be replayed later',
 		displayOptions: hmac,
 	},
 	{

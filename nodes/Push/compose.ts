@@ -13,6 +13,7 @@ import { compileTemplate, type MergeTemplate } from '../shared/channel/merge';
 import type { RecipientCheck } from '../shared/channel/recipients';
 import type { Draft } from '../shared/channel/send';
 import { itemError } from '../shared/items';
+import { shown } from '../shared/show';
 import type { PushContent, PushTarget } from './content';
 
 const MERGE_HELP =
@@ -84,7 +85,7 @@ export function pushDrafts(ctx: IExecuteFunctions, provider: 'fcm' | 'oneSignal'
 		if (templates.link) {
 			const link = render('Open URL', templates.link);
 			if (link && !/^https?:\/\/\S+$/i.test(link)) {
-				throw itemError(ctx, i, `the Open URL "${link}" is not a web address`, 'Give a full address starting with https://, or leave Open URL empty.');
+				throw itemError(ctx, i, `the Open URL ${shown(link)} is not a web address`, 'Give a full address starting with https://, or leave Open URL empty.');
 			}
 			if (link) url = tagUrl(link, utmParameters(ctx.getNodeParameter('utm', i, {}) as Utm));
 		}
@@ -92,7 +93,7 @@ export function pushDrafts(ctx: IExecuteFunctions, provider: 'fcm' | 'oneSignal'
 		const data = pushData(ctx, i);
 		if (provider === 'fcm') {
 			const reserved = Object.keys(data).find((key) => RESERVED_KEY.test(key));
-			if (reserved) throw itemError(ctx, i, `the Data key "${reserved}" is reserved by Firebase`, 'Rename it: Firebase refuses the keys from, notification, message_type and any starting with google or gcm.');
+			if (reserved) throw itemError(ctx, i, `the Data key ${shown(reserved)} is reserved by Firebase`, 'Rename it: Firebase refuses the keys from, notification, message_type and any starting with google or gcm.');
 		}
 		const content: PushContent = { target, ...(title ? { title } : {}), body, ...(Object.keys(data).length ? { data } : {}), ...(url ? { url } : {}) };
 		return {

@@ -6,6 +6,7 @@ import { CHANNEL_OUTPUT_NAMES, sendThroughChannel } from '../shared/channel/send
 import { socialDrafts } from './compose';
 import type { Platform } from './engine/rules';
 import { CREDENTIALS, credentialTypeFor, platformProvider, type Authentication } from './platforms';
+import { now as clockNow } from '../shared/clock';
 
 const WORDS: ChannelWords = {
 	noun: 'post',
@@ -216,7 +217,7 @@ export class SocialPost implements INodeType {
 		const authentication = this.getNodeParameter('authentication', 0, 'accessToken') as Authentication;
 		const sending = sendingSettings(this.getNodeParameter('options', 0, {}) as IDataObject);
 		const provider = platformProvider(platform, authentication);
-		const now = Date.now();
+		const now = clockNow();
 		return await sendThroughChannel(this, {
 			primary: provider,
 			drafts: () => socialDrafts(this, platform, credentialTypeFor(platform, authentication), now),

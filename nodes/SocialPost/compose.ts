@@ -9,6 +9,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { tagTextLinks, tagUrl, utmParameters, type Utm } from '../shared/channel/links';
 import type { Draft } from '../shared/channel/send';
 import { itemError } from '../shared/items';
+import { shown } from '../shared/show';
 import { toMillis } from '../shared/timestamps';
 import { checkPost, type Platform, type PostContent } from './engine/rules';
 import { timing } from './engine/schedule';
@@ -34,7 +35,7 @@ export function socialDrafts(ctx: IExecuteFunctions, platform: Platform, credent
 		const webUrl = (name: string, label: string) => {
 			const value = read(name, i);
 			if (value && !/^https?:\/\/\S+$/i.test(value)) {
-				throw itemError(ctx, i, `the ${label} "${value}" is not a web address`, `Give a full public address starting with https://, which ${platform === 'x' ? 'the node downloads' : 'the platform fetches'}, or leave ${label} empty.`);
+				throw itemError(ctx, i, `the ${label} ${shown(value)} is not a web address`, `Give a full public address starting with https://, which ${platform === 'x' ? 'the node downloads' : 'the platform fetches'}, or leave ${label} empty.`);
 			}
 			return value || undefined;
 		};
@@ -53,7 +54,7 @@ export function socialDrafts(ctx: IExecuteFunctions, platform: Platform, credent
 		if (platform === 'pinterest') {
 			const board = read('boardId', i);
 			if (!/^\d+$/.test(board)) {
-				throw itemError(ctx, i, board ? `the Board ID "${board}" is not a Pinterest board ID` : 'the Board ID is empty', 'Give the board\'s numeric ID (GET /v5/boards lists them), e.g. 549755885175.');
+				throw itemError(ctx, i, board ? `the Board ID ${shown(board)} is not a Pinterest board ID` : 'the Board ID is empty', 'Give the board\'s numeric ID (GET /v5/boards lists them), e.g. 549755885175.');
 			}
 			content.boardId = board;
 			const alt = read('altText', i);
@@ -61,7 +62,7 @@ export function socialDrafts(ctx: IExecuteFunctions, platform: Platform, credent
 		}
 		if (platform === 'tiktok') {
 			const level = read('privacyLevel', i) || 'SELF_ONLY';
-			if (!PRIVACY_LEVELS.includes(level)) throw itemError(ctx, i, `Who Can Watch is "${level}"`, `Use one of ${PRIVACY_LEVELS.join(', ')}.`);
+			if (!PRIVACY_LEVELS.includes(level)) throw itemError(ctx, i, `Who Can Watch is ${shown(level)}`, `Use one of ${PRIVACY_LEVELS.join(', ')}.`);
 			content.privacyLevel = level;
 		}
 
@@ -70,7 +71,7 @@ export function socialDrafts(ctx: IExecuteFunctions, platform: Platform, credent
 		if (rawAt !== '' && rawAt !== null && rawAt !== undefined) {
 			publishAt = toMillis(rawAt);
 			if (!Number.isFinite(publishAt)) {
-				throw itemError(ctx, i, `Publish At is ${JSON.stringify(rawAt)}, not a time`, 'Give an ISO 8601 time with its offset, e.g. 2026-05-01T09:00:00+02:00, or leave it empty to publish now.');
+				throw itemError(ctx, i, `Publish At is ${shown(rawAt)}, not a time`, 'Give an ISO 8601 time with its offset, e.g. 2026-05-01T09:00:00+02:00, or leave it empty to publish now.');
 			}
 		}
 

@@ -7,6 +7,7 @@
  * reports on. Plain TypeScript with no n8n import: the Marketing Event Trigger, the Attribution
  * node and the templates share it.
  */
+import { linearPattern, type LinearPattern } from './patterns';
 
 export const CHANNELS = {
 	paidSearch: 'Paid Search',
@@ -177,13 +178,13 @@ export function defaultChannelForTags(source: string, medium: string): string | 
 	return undefined;
 }
 
-/** A compiled channel rule: its patterns as case-insensitive whole-value regular expressions. */
+/** A compiled channel rule: its patterns as case-insensitive whole-value regular expressions (linear-time engine). */
 export interface CompiledRule {
 	channel: string;
-	patterns: Array<[field: 'source' | 'medium' | 'campaign' | 'referrer', pattern: RegExp]>;
+	patterns: Array<[field: 'source' | 'medium' | 'campaign' | 'referrer', pattern: LinearPattern]>;
 }
 
-/** Thrown for a rule whose pattern is not a valid regular expression. */
+/** Thrown for a rule whose pattern is not a valid regular expression, or one the linear-time engine cannot run. */
 export class ChannelRuleError extends Error {
 	constructor(
 		message: string,
@@ -204,7 +205,8 @@ export function compileRules(rules: readonly ChannelRule[]): CompiledRule[] {
 			if (!text) continue;
 			let problem = '';
 			try {
-				patterns.push([field, new RegExp(`^(?:${text})$`, 'i')]);
+				// Written in JavaScript's dialect, run on RE2: linear in the value whatever the pattern.
+				patterns.push([field, linearPattern(`^(?:${text})$`, { ignoreCase: true, javascript: true })]);
 			} catch (error) {
 				problem = (error as Error).message;
 			}

@@ -10,6 +10,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { itemError } from './items';
+import { MONEY_LIMIT, MONEY_LIMIT_TEXT } from './limits';
+import { shown } from './show';
 
 /** Returns the value of a field-mapping parameter for one item. */
 export type FieldReader = (parameter: string, itemIndex: number) => unknown;
@@ -55,22 +57,38 @@ export function readNumber(ctx: IExecuteFunctions, read: FieldReader, field: Fie
 		throw itemError(
 			ctx,
 			i,
-			`${field.label} is ${JSON.stringify(raw)}, not a number`,
+			`${field.label} is ${shown(raw)}, not a number`,
 			`Set "${field.label}" to a field holding a plain number, e.g. ${field.example}.`,
 		);
 	}
 	return value;
 }
 
-/** Text from a field mapping, trimmed; '' when the field is absent. Numbers are taken as text. */
+/** Text from a field mapping, trimmed; '' when the field is absent. Finite numbers are taken as text. */
 export function readText(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number): string {
 	const raw = read(field.parameter, i);
 	if (raw === undefined || raw === null) return '';
-	if (typeof raw === 'string' || typeof raw === 'number') return String(raw).trim();
+	if (typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw))) return String(raw).trim();
 	throw itemError(
 		ctx,
 		i,
-		`${field.label} is ${JSON.stringify(raw)}, not text`,
+		`${field.label} is ${shown(raw)}, not text`,
 		`Set "${field.label}" to a field holding a name, e.g. ${field.example}.`,
 	);
+}
+
+
+/**
+ * An amount of money for a provider, in currency units: a finite number above 0 and at most
+ * MONEY_LIMIT, or numeric text. Anything else (true, Infinity, -1, 1e308, "abc") is refused: a
+ * provider would receive `1` for true and `null` for Infinity.
+ */
+export function readMoney(ctx: IExecuteFunctions, i: number, raw: unknown, label: string, example: string): number {
+	const fix = `Use an amount above 0 and at most ${MONEY_LIMIT_TEXT} in the account currency, e.g. ${example}.`;
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw itemError(ctx, i, `${label} is missing`, fix);
+	const amount = typeof raw === 'string' ? Number(raw.trim()) : raw;
+	if (typeof amount !== 'number' || !Number.isFinite(amount)) throw itemError(ctx, i, `${label} is ${shown(raw)}, not an amount of money`, fix);
+	if (!(amount > 0)) throw itemError(ctx, i, `${label} is ${shown(raw)}, not above 0`, fix);
+	if (amount > MONEY_LIMIT) throw itemError(ctx, i, `${label} is ${shown(raw)}, above ${MONEY_LIMIT_TEXT}`, fix);
+	return amount;
 }

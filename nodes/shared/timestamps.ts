@@ -11,6 +11,9 @@ const ISO =
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The last epoch millisecond of a valid JavaScript Date (ECMAScript's ±8.64e15 ms). */
+const LAST_DATE_MS = 8.64e15;
+
 /** Numbers below this are epoch seconds (1e11 s is the year 5138; 1e11 ms is March 1973). */
 const SECONDS_LIMIT = 1e11;
 
@@ -85,7 +88,9 @@ export function toMillis(value: unknown): number {
 	}
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value) || value <= 0) return NaN;
-		return value < SECONDS_LIMIT ? value * 1000 : value;
+		const millis = value < SECONDS_LIMIT ? value * 1000 : value;
+		// Past the last moment a JavaScript date can hold (year 275760) there is no time to read.
+		return millis <= LAST_DATE_MS ? millis : NaN;
 	}
 	if (value instanceof Date) return value.getTime();
 	if (value && typeof value === 'object') {

@@ -88,6 +88,10 @@ describe('Delivery Events Trigger in a real n8n', () => {
 			expect((await workflow.post(path, undefined, { headers: wrong, raw: form })).status).toBe(401);
 			const [run] = await waitForExecutions(workflow.id, 1);
 			expect(emitted(run)).toEqual([expect.objectContaining({ type: 'failed', messageId: 'SM42', recipient: '+15551234567', channel: 'sms' })]);
+			// The same signed callback again (Twilio signs no time): 200, and nothing starts.
+			expect(await workflow.post(path, undefined, { headers, raw: form })).toEqual({ status: 200, body: { received: 1, replayed: 1 } });
+			await new Promise((resolve) => setTimeout(resolve, 1000)); // a wrongly started run would show by now
+			expect(await executions(workflow.id)).toHaveLength(1);
 		} finally {
 			await workflow.stop();
 		}
@@ -114,6 +118,9 @@ describe('Delivery Events Trigger in a real n8n', () => {
 			const kitHeader = (t: number) => ({ 'X-Kit-Signature': `t=${t},v1=${createHmac('sha256', kitSecret).update(`${t}.${kitBody}`).digest('hex')}` });
 			const kitPath = `${kit.path}?event=subscriber.subscriber_unsubscribe`;
 			expect(await kit.workflow.post(kitPath, undefined, { headers: kitHeader(now), raw: kitBody })).toEqual({ status: 200, body: { received: 1 } });
+			// The same signed request with another event in the URL, which Kit does not sign: refused.
+			const asClick = await kit.workflow.post(`${kit.path}?event=subscriber.link_click`, undefined, { headers: kitHeader(now), raw: kitBody });
+			expect(asClick.status).toBe(401);
 			expect((await kit.workflow.post(kitPath, undefined, { headers: kitHeader(now - 400), raw: kitBody })).status).toBe(401);
 
 			const [telnyxRun] = await waitForExecutions(telnyx.workflow.id, 1);

@@ -1,4 +1,4 @@
 export default async function globalTeardown() {
-	const n8n = (globalThis as Record<string, unknown>).__CK_N8N__ as { stop(): Promise<void> } | undefined;
-	await n8n?.stop();
+	const running = ((globalThis as Record<string, unknown>).__CK_N8N__ ?? []) as Array<{ stop(): Promise<void> }>;
+	await Promise.all(running.map((n8n) => n8n.stop()));
 }

@@ -168,19 +168,28 @@ describe('Marketing Event Trigger in a real n8n', () => {
 	it('refuses malformed, oversized and unsigned requests as a whole, starting nothing', async () => {
 		const { workflow, path } = await deployIngest({ authentication: 'hmac', secret: 'e2e-hmac-key', signaturePrefix: 'sha256=' });
 		try {
+			// Signed as the trigger asks: HMAC of "<epoch seconds>.<body>", the seconds in X-Signature-Timestamp.
+			const signedAt = (text: string, t: number) => ({
+				'X-Signature': `sha256=${createHmac('sha256', 'e2e-hmac-key').update(`${t}.${text}`).digest('hex')}`,
+				'X-Signature-Timestamp': String(t),
+			});
+			const now = Math.floor(Date.now() / 1000);
 			const raw = JSON.stringify({ batch: [event('signed-1')] });
-			const signature = `sha256=${createHmac('sha256', 'e2e-hmac-key').update(raw).digest('hex')}`;
 			const unsigned = await workflow.post(path, undefined, { raw });
 			expect(unsigned).toEqual({ status: 401, body: { error: 'Refused: the X-Signature header is missing' } });
-			const tampered = await workflow.post(path, undefined, { raw: raw.replace('u-1', 'u-2'), headers: { 'X-Signature': signature } });
-			expect(tampered).toEqual({ status: 401, body: { error: 'Refused: the X-Signature signature does not match the body' } });
+			const tampered = await workflow.post(path, undefined, { raw: raw.replace('u-1', 'u-2'), headers: signedAt(raw, now) });
+			expect(tampered).toEqual({ status: 401, body: { error: 'Refused: the X-Signature signature does not match the timestamp and body' } });
+			// A request signed (and captured) 301 s ago is a replay.
+			const stale = await workflow.post(path, undefined, { raw, headers: signedAt(raw, now - 301) });
+			expect(stale.status).toBe(401);
+			expect(stale.body).toEqual({ error: expect.stringMatching(/^Refused: the X-Signature-Timestamp is 30\d s from now, outside the 300 s window$/) });
 
-			const signed = await workflow.post(path, undefined, { raw, headers: { 'X-Signature': signature } });
+			const signed = await workflow.post(path, undefined, { raw, headers: signedAt(raw, now) });
 			expect(signed).toMatchObject({ status: 202, body: { accepted: 1 } });
 
 			const sign = (body: unknown) => {
 				const text = JSON.stringify(body);
-				return { raw: text, headers: { 'X-Signature': `sha256=${createHmac('sha256', 'e2e-hmac-key').update(text).digest('hex')}` } };
+				return { raw: text, headers: signedAt(text, Math.floor(Date.now() / 1000)) };
 			};
 			const tooMany = await workflow.post(path, undefined, sign({ batch: Array.from({ length: 1001 }, (_, i) => event(`big-${i}`)) }));
 			expect(tooMany).toEqual({ status: 413, body: { error: 'The batch has 1001 events; the limit is 1000. Split it into smaller batches.' } });

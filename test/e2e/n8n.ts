@@ -21,14 +21,16 @@ export const OWNER = { email: 'e2e@campaign-kit.local', password: 'E2e-password-
 export function client() {
 	const url = process.env.CK_N8N_URL;
 	if (!url) throw new Error('CK_N8N_URL is not set: e2e tests run through `npm test` (jest global setup starts n8n)');
-	const c = new N8nClient(url);
+	const c = new N8nClient(url, process.env.CK_N8N_VERSION);
 	c.apiKey = process.env.CK_N8N_API_KEY;
+	c.owner = OWNER; // n8n 1.x: Data Tables only through the editor's REST API
 	return c as {
 		baseUrl: string;
 		api(method: string, route: string, body?: unknown): Promise<IDataObject & { data: IDataObject[] }>;
 		upsertWorkflow(workflow: IDataObject): Promise<{ id: string; name: string }>;
 		activate(id: string): Promise<unknown>;
 		deactivate(id: string): Promise<unknown>;
+		publishSubWorkflow(id: string): Promise<unknown>;
 	};
 }
 
@@ -183,9 +185,9 @@ export async function importTemplate(file: string, changes: TemplateChanges = {}
 
 /** Signs in as the owner (the editor's REST API takes a session cookie, not an API key). */
 async function editorSession() {
-	const c = new N8nClient(process.env.CK_N8N_URL);
+	const c = new N8nClient(process.env.CK_N8N_URL, process.env.CK_N8N_VERSION);
 	await c.signIn(OWNER);
-	return c as { rest(method: string, route: string, body?: unknown): Promise<IDataObject> };
+	return c as { rest(method: string, route: string, body?: unknown): Promise<IDataObject>; runWorkflow(id: string, trigger: string): Promise<IDataObject> };
 }
 
 /**
@@ -194,7 +196,7 @@ async function editorSession() {
  */
 export async function runManually(workflowId: string, trigger: string, timeoutMs = 120_000): Promise<Execution> {
 	const session = await editorSession();
-	const started = await session.rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: trigger } });
+	const started = await session.runWorkflow(workflowId, trigger);
 	const executionId = String(started.executionId);
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {

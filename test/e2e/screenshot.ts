@@ -1,27 +1,22 @@
 /**
  * Pictures of workflows as the n8n editor draws them, for the README: headless Chromium (Debian's
- * `chromium` package, which `.ci/run` installs) opens the real editor signed in as the owner.
+ * `chromium` package: see test/helpers/screenshots.ts) opens the real editor signed in as the owner.
  *
  * The editor sends its own `browser-id` with every request and n8n ties the session cookie to it,
  * so the page is given the id the cookie was issued for before n8n's scripts run.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import puppeteer from 'puppeteer-core';
 
+import { chromiumPath } from '../helpers/screenshots';
 import { OWNER } from './n8n';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8nClient } = require('../../scripts/host');
 
 const BROWSER_ID = 'campaign-kit';
-
-export function chromiumPath(): string {
-	const found = [process.env.CK_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
-	if (!found) throw new Error('Chromium was not found: install Debian\'s `chromium` package (`.ci/run` does), or set CK_CHROMIUM to its path.');
-	return found;
-}
 
 /** Saves a PNG of the workflow's canvas, zoomed to fit, and returns its size in bytes. */
 export async function screenshotWorkflow(workflowId: string, file: string, { width = 1800, height = 900 } = {}) {

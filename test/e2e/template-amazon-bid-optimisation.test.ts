@@ -12,6 +12,7 @@ import reference from '../reference/bid-optimizer-reference.json';
 import { AmazonAdsStandIn } from '../stand-ins/amazon-ads';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { createCredential, importTemplate, n8nLog, outputOf, runManually } from './n8n';
+import { screenshotFile } from '../helpers/screenshots';
 import { screenshotWorkflow } from './screenshot';
 
 const ACCOUNT = {
@@ -154,7 +155,7 @@ describe('template: Amazon bid optimisation, in a real n8n', () => {
 		expect(amazon.requests.length).toBe(before.amazon);
 		expect(sendGrid.requests.length).toBe(before.mail);
 
-		const shot = await screenshotWorkflow(template.id, `${__dirname}/../../docs/templates/amazon-bid-optimisation.png`);
+		const shot = await screenshotWorkflow(template.id, screenshotFile('templates/amazon-bid-optimisation'));
 		expect(shot.nodes).toBeGreaterThanOrEqual(20);
 	});
 });

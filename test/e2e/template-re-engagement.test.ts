@@ -11,6 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MailchimpStandIn } from '../stand-ins/mailchimp';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { client, createCredential, importTemplate, outputOf, runManually, tableRows, templateTables, until } from './n8n';
+import { screenshotFile } from '../helpers/screenshots';
 import { screenshotWorkflow } from './screenshot';
 
 const SENDGRID_KEY = 'SG.e2e-reengage.Q2wE4rT6yU8iO0pA1sD3fG5h';
@@ -55,7 +56,7 @@ describe('Template: re-engagement', () => {
 		expect(outputOf(execution, 'Tag at_risk in Mailchimp')).toEqual([]);
 		expect(sendGrid.requests).toHaveLength(0);
 		expect(mailchimp.requests).toHaveLength(0);
-		const shot = await screenshotWorkflow(template.id, `${__dirname}/../../docs/templates/re-engagement.png`);
+		const shot = await screenshotWorkflow(template.id, screenshotFile('templates/re-engagement'));
 		expect(shot.nodes).toBeGreaterThanOrEqual(20);
 	});
 

@@ -14,6 +14,7 @@ import { AmazonAdsStandIn } from '../stand-ins/amazon-ads';
 import { MetaAdsStandIn } from '../stand-ins/meta-ads';
 import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { client, createCredential, importTemplate, n8nLog, outputOf, runManually, templateTables } from './n8n';
+import { screenshotFile } from '../helpers/screenshots';
 import { screenshotWorkflow } from './screenshot';
 
 const FILE = 'weekly-report.json';
@@ -189,7 +190,7 @@ describe('template: weekly cross-channel report, in a real n8n', () => {
 		// Nothing reached a provider.
 		expect([amazon.requests.length, meta.requests.length, sendGrid.requests.length]).toEqual([before.amazon, before.meta, before.mail]);
 
-		const shot = await screenshotWorkflow(template.id, `${__dirname}/../../docs/templates/weekly-report.png`);
+		const shot = await screenshotWorkflow(template.id, screenshotFile('templates/weekly-report'));
 		expect(shot.nodes).toBeGreaterThanOrEqual(25);
 	});
 

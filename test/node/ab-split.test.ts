@@ -58,6 +58,14 @@ describe('A/B Split node (in-process n8n)', () => {
 		expect(result.error?.description).toMatch(/Set "Contact ID" to a field/);
 	});
 
+	it('refuses a contact ID that is an object or a list instead of putting them all in one group', async () => {
+		const objects = await runWorkflow(singleNode('abSplit', {}, [{ userId: 'a' }, { userId: { id: 1 } }, { userId: { id: 2 } }]));
+		expect(objects.error?.message).toBe('Item 1: Contact ID is {"id":1}, not text');
+		expect(objects.error?.description).toMatch(/Set "Contact ID" to a field/);
+		const list = await runWorkflow(singleNode('abSplit', {}, [{ userId: ['a', 'b'] }]));
+		expect(list.error?.message).toBe('Item 0: Contact ID is ["a","b"], not text');
+	});
+
 	it('with Continue On Fail, turns the bad item into an error item and routes the rest', async () => {
 		const items = [{ userId: 'a' }, { email: 'no-id@example.com' }, { userId: 'c' }];
 		const result = await runWorkflow(singleNode('abSplit', {}, items, { continueOnFail: true }));

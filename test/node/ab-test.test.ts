@@ -118,6 +118,16 @@ describe('A/B Test node (in-process n8n)', () => {
 		expect(b.summary).toMatch(/^B's mean is 70\.7% higher than A's \(difference \+0\.29, 95% CI 0\.0454 to 0\.535\), p = 0\.02;/);
 	});
 
+	it('refuses a standard deviation of 1e308 naming the item and the field, instead of NaN in the output', async () => {
+		const input = [
+			{ variant: 'A', users: 1000, revenue: 10, revenueSd: 5 },
+			{ variant: 'B', users: 1000, revenue: 10, revenueSd: 1e308 },
+		];
+		const parameters = { metricType: 'continuous', arm: '={{ $json.variant }}', visitors: '={{ $json.users }}', mean: '={{ $json.revenue }}', sd: '={{ $json.revenueSd }}' };
+		const result = await runWorkflow(singleNode('abTest', parameters, input));
+		expect(result.error?.message).toBe('Item 1: Standard Deviation is 1e+308 for arm "B", beyond 1e15');
+	});
+
 	it('evaluates any other expression through n8n (nested fields, arithmetic)', async () => {
 		const input = [
 			{ name: 'A', stats: { sent: 1000, clicks: 60, bounced: 0 } },

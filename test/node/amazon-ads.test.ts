@@ -31,6 +31,13 @@ function run(parameters: IDataObject, items: IDataObject[], extra: IDataObject =
 	);
 }
 
+/** Like `run`, but the items reach the node as they are, NaN and Infinity included (not through JSON). */
+function runRaw(parameters: IDataObject, items: IDataObject[]) {
+	const spec = singleNode('amazonAds', parameters, [], { credentials: { campaignKitAmazonAdsApi: { id: '1', name: 'Amazon Ads' } } });
+	spec.nodes[0].parameters = { items: items as never };
+	return runWorkflow(spec, { credentials: { campaignKitAmazonAdsApi: credentials } });
+}
+
 const json = (items: INodeExecutionData[]) => items.map((item) => item.json);
 const pairs = (items: INodeExecutionData[]) => items.map((item) => (item.pairedItem as { item: number }).item);
 
@@ -331,9 +338,43 @@ describe('Amazon Ads node: Bid Optimizer changes (in-process n8n)', () => {
 
 	it('refuses items that are not Amazon changes, naming the item', async () => {
 		const meta = await run({ resource: 'changes', operation: 'apply' }, [{ platform: 'meta', entityType: 'adSet', entityId: 'S1', action: 'setDailyBudget', after: { dailyBudget: 12 } }]);
-		expect(meta.error?.message).toBe('Item 0: is a meta change, not an Amazon one');
+		expect(meta.error?.message).toBe('Item 0: is a "meta" change, not an Amazon one');
 		const plain = await run({ resource: 'changes', operation: 'apply' }, [{ keywordId: 'K1' }]);
 		expect(plain.error?.message).toBe('Item 0: is not a Bid Optimizer change (it has no "action")');
+	});
+});
+
+describe('Amazon Ads node: bad money never reaches Amazon (in-process n8n)', () => {
+	const change = (bid: unknown) => ({ platform: 'amazon', entityType: 'keyword', entityId: 'K1', action: 'setBid', before: { bid: 1 }, after: { bid } });
+
+	it.each([
+		[true, 'true, not an amount of money'],
+		[Infinity, 'Infinity, not an amount of money'],
+		[-1, '-1, not above 0'],
+		[1e308, '1e+308, above 1,000,000,000'],
+	])('refuses a new bid of %p, naming the item and the field', async (bid, problem) => {
+		const result = await runRaw({ resource: 'changes', operation: 'apply' }, [change(0.9), change(bid)]);
+		expect(result.error?.message).toBe(`Item 1: after.bid is ${problem}`);
+		expect(server.requestsTo('/sp/keywords', 'PUT')).toHaveLength(0);
+	});
+
+	it('refuses a new keyword with a bid of true instead of sending 1', async () => {
+		const create = { platform: 'amazon', action: 'createKeyword', campaignId: 'C1', adGroupId: 'G1', after: { keywordText: 'dragon egg', bid: true } };
+		const result = await run({ resource: 'changes', operation: 'apply' }, [create]);
+		expect(result.error?.message).toBe('Item 0: after.bid is true, not an amount of money');
+		expect(server.requestsTo('/sp/keywords', 'POST')).toHaveLength(0);
+	});
+
+	it('refuses bad bids and budgets in entity fields', async () => {
+		const update = await run({ resource: 'keywords', operation: 'update', id: 'K1', updateFields: { bid: '={{ true }}' } }, [{}]);
+		expect(update.error?.message).toBe('Item 0: Bid is true, not an amount of money');
+		const budget = await run({ resource: 'campaigns', operation: 'update', id: 'C1', updateFields: { dailyBudget: '={{ 1/0 }}' } }, [{}]);
+		expect(budget.error?.message).toBe('Item 0: Daily Budget is Infinity, not an amount of money');
+		const created = await run({ resource: 'keywords', operation: 'create', campaignId: 'C1', adGroupId: 'G1', keywordText: 'x', matchType: 'EXACT', state: 'ENABLED', bid: '={{ 1e308 }}' }, [{}]);
+		expect(created.error?.message).toBe('Item 0: Bid is 1e+308, above 1,000,000,000');
+		expect(server.requestsTo('/sp/keywords', 'PUT')).toHaveLength(0);
+		expect(server.requestsTo('/sp/campaigns', 'PUT')).toHaveLength(0);
+		expect(server.requestsTo('/sp/keywords', 'POST')).toHaveLength(0);
 	});
 });
 

@@ -277,6 +277,23 @@ describe('Attribution node (in-process n8n)', () => {
 			expectPartition(result.output('Node', 0), result.output('Node', 1), bad.length);
 		});
 
+		it('no NaN or Infinity gets in: a lookback of NaN, a timestamp of 1e308, a value of 1e308 are named', async () => {
+			const lookback = await runWorkflow(singleNode('attribution', { lookbackDays: '={{ 0/0 }}' }, events));
+			expect(lookback.error?.message).toBe('Lookback Window (Days) is NaN, not a number of days');
+			expect(lookback.error?.description).toMatch(/0 for no limit/);
+			const far = [{ userId: 'a', timestamp: 1e308, eventType: 'purchase', value: 5 }];
+			expect((await runWorkflow(singleNode('attribution', {}, far))).error?.message).toBe('Item 0: Timestamp 1e+308 cannot be read as a time');
+			const nan = await runWorkflow(singleNode('attribution', { timestamp: '={{ 0/0 }}' }, [{ userId: 'a', eventType: 'page', channel: 'Email' }]));
+			expect(nan.error?.message).toBe('Item 0: Timestamp NaN cannot be read as a time');
+			const huge = [
+				{ userId: 'a', timestamp: '2024-05-01T00:00:00Z', eventType: 'page', channel: 'Email' },
+				{ userId: 'a', timestamp: '2024-05-02T00:00:00Z', eventType: 'purchase', value: 1e308 },
+			];
+			expect((await runWorkflow(singleNode('attribution', {}, huge))).error?.message).toBe('Item 1: Conversion Value is 1e+308, above 1,000,000,000,000');
+			const spend = await runWorkflow(singleNode('attribution', { spendSource: 'table', spendTable: '{"Email": 1e308}' }, events));
+			expect(spend.error?.message).toBe('Spend table: the spend amount 1e+308 is above 1,000,000,000,000');
+		});
+
 		it('refuses impossible settings with the fix', async () => {
 			const result = await runWorkflow(singleNode('attribution', { model: 'positionBased', options: { positionFirst: 70, positionLast: 50 } }, events));
 			expect(result.error?.message).toMatch(/position-based weights 70% \(first\) and 50% \(last\)/);

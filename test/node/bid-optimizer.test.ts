@@ -61,6 +61,14 @@ describe('Bid Optimizer node (in-process n8n)', () => {
 		expect((summary.json.settings as IDataObject).targetAcos).toBe(0.3);
 	});
 
+	it('refuses a figure of 1e308 naming the item and the field, instead of Infinity in the forecast', async () => {
+		const rows = [reportRows[0], { ...reportRows[1], sales7d: 1e308 }];
+		const result = await runWorkflow(singleNode('bidOptimizer', { targetAcos: 30 }, rows));
+		expect(result.error?.message).toBe('Item 1: Sales is 1e+308, above 1,000,000,000,000');
+		const spend = await runWorkflow(singleNode('bidOptimizer', { targetAcos: 30 }, [{ ...reportRows[0], cost: 1e308 }]));
+		expect(spend.error?.message).toBe('Item 0: Spend is 1e+308, above 1,000,000,000,000');
+	});
+
 	it('names the item and the field of a bad row, or passes it on as an error item with Continue On Fail', async () => {
 		const rows = [reportRows[0], { ...reportRows[1], keywordBid: undefined }, { ...reportRows[2], clicks: 'many' }];
 		const stopped = await runWorkflow(singleNode('bidOptimizer', { targetAcos: 30 }, rows));

@@ -171,3 +171,18 @@ describe('Campaign Report node (in-process n8n)', () => {
 		expect(pairs(out[0])).toHaveLength(ROWS.length);
 	});
 });
+
+describe('Campaign Report settings: no NaN or Infinity gets in', () => {
+	const options = { asOf: reference.asOf, timeZone: reference.timeZone };
+	it.each([
+		['a budget of Infinity', { budgets: { budget: [{ channel: 'Meta Ads', amount: '={{ 1/0 }}', per: 'period' }] } }, 'Budget Amount is Infinity, not a number from 0 to 1,000,000,000,000'],
+		['a budget of true', { budgets: { budget: [{ channel: 'Meta Ads', amount: '={{ true }}', per: 'period' }] } }, 'Budget Amount is true, not a number from 0 to 1,000,000,000,000'],
+		['a budget of 1e308 a day', { budgets: { budget: [{ channel: 'Meta Ads', amount: 1e308, per: 'day' }] } }, 'Budget Amount is 1e+308, not a number from 0 to 1,000,000,000,000'],
+		['an anomaly sensitivity of NaN', { options: { ...options, anomalyK: '={{ 0/0 }}' } }, 'Anomaly Sensitivity (K) is NaN, not a number from 0 to 1,000,000,000,000'],
+		['a pacing tolerance of NaN', { options: { ...options, pacingTolerancePercent: '={{ 0/0 }}' } }, 'On-Track Pacing Tolerance (%) is NaN, not a number from 0 to 1,000,000,000,000'],
+	])('refuses %s, naming the setting', async (_, parameters, message) => {
+		const result = await run({ output: 'report', ...parameters });
+		expect(result.error?.message).toBe(`Campaign Report: ${message}`);
+	});
+});
+

@@ -320,4 +320,12 @@ describe('list hygiene through the node', () => {
 			['angry@example.com', 'suppress', [{ item: 2 }]],
 		]);
 	});
+
+	it('refuses an option of NaN or 0 by name instead of never suppressing anyone', async () => {
+		const events = [{ provider: 'sendgrid', channel: 'email', type: 'delivered', recipient: 'a@example.com', timestamp: '2026-01-01T00:00:00Z' }];
+		const nan = await runWorkflow(singleNode('emailAudience', { resource: 'listHygiene', operation: 'analyze', hygieneOptions: { softBounceLimit: '={{ 0/0 }}' } }, events));
+		expect(nan.error?.message).toBe('Soft Bounces Before Suppressing is NaN, not a whole number of 1 or more');
+		const zero = await runWorkflow(singleNode('emailAudience', { resource: 'listHygiene', operation: 'analyze', hygieneOptions: { reengageAfterDeliveries: 0 } }, events));
+		expect(zero.error?.message).toBe('Deliveries Without Opens Before Re-Engaging is 0, not a whole number of 1 or more');
+	});
 });

@@ -6,9 +6,11 @@
 import { createHmac } from 'node:crypto';
 
 import type { IDataObject, INode, INodeParameters, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeHelpers, resolveWebhookDescriptionField } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { MarketingEventTrigger } from '../../nodes/MarketingEventTrigger/MarketingEventTrigger.node';
+import { setClock } from '../../nodes/shared/clock';
+import { fakeResponse } from '../helpers/webhook';
 
 const trigger = new MarketingEventTrigger();
 
@@ -41,16 +43,7 @@ function node(parameters: IDataObject = {}): INode {
 async function call({ parameters = {}, body, headers = {}, rawBody }: Call): Promise<Answer> {
 	const answer: Partial<Answer> = {};
 	const saved = node(parameters);
-	const response = {
-		status(code: number) {
-			answer.status = code;
-			return response;
-		},
-		json(data: unknown) {
-			answer.sent = data;
-			return response;
-		},
-	};
+	const response = fakeResponse(answer);
 	const lowerHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 	const context = {
 		getNode: () => saved,
@@ -73,12 +66,18 @@ const event = (id: string, extra: IDataObject = {}) => ({
 	...extra,
 });
 
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+beforeAll(() => setClock(() => NOW));
+afterAll(() => setClock());
+
 describe('Marketing Event Trigger webhook()', () => {
 	it('declares a POST webhook at the Path parameter, answered on receipt', () => {
 		const [webhook] = trigger.description.webhooks!;
 		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', isFullPath: true });
 		const saved = node({ path: 'events/in' });
-		expect(resolveWebhookDescriptionField(saved, webhook, 'path')).toEqual({ resolved: true, value: 'events/in' });
+		// Resolved by n8n's expression engine, as both n8n lines do for a template path.
+		const workflow = new Workflow({ nodes: [saved], connections: {}, active: false, nodeTypes: { getByNameAndVersion: () => trigger } as never });
+		expect(workflow.expression.getSimpleParameterValue(saved, webhook.path as string, 'webhook', {})).toBe('events/in');
 		expect(trigger.description.inputs).toEqual([]);
 		expect(trigger.description.outputNames).toEqual(['Accepted', 'Rejected']);
 	});
@@ -132,6 +131,15 @@ describe('Marketing Event Trigger webhook()', () => {
 		expect(result).toEqual({ noWebhookResponse: true });
 	});
 
+	it('refuses a batch with an event nested 10,000 deep: 400 naming the event, nothing starts', async () => {
+		let properties: IDataObject = { leaf: 1 };
+		for (let i = 0; i < 10_000; i++) properties = { a: properties };
+		const { result, status, sent } = await call({ body: { batch: [event('fine'), event('deep', { properties })] } });
+		expect(status).toBe(400);
+		expect((sent as { error: string }).error).toMatch(/^Event 1 \(eventId "deep"\) nests objects and lists more than 256 levels deep, at \$\.properties\.a/);
+		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
 	it('reads JSON sent as text (sendBeacon) or with no content type', async () => {
 		const asText = await call({ body: JSON.stringify(event('beacon')) });
 		expect(asText).toMatchObject({ status: 202, sent: { accepted: 1 } });
@@ -160,15 +168,43 @@ describe('Marketing Event Trigger webhook()', () => {
 		expect(unset.status).toBe(500);
 	});
 
-	it('checks an HMAC signature of the raw body', async () => {
+	it('checks an HMAC signature of the timestamp and the raw body, within 300 s', async () => {
 		const raw = JSON.stringify({ batch: [event('a')] });
-		const signature = createHmac('sha256', 'k3y').update(raw).digest('hex');
+		const t = String(NOW / 1000);
+		const signature = createHmac('sha256', 'k3y').update(`${t}.${raw}`).digest('hex');
+		const headers = { 'X-Signature': `sha256=${signature}`, 'X-Signature-Timestamp': t };
 		const parameters = { authentication: 'hmac', secret: 'k3y', signaturePrefix: 'sha256=' };
-		const ok = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers: { 'X-Signature': `sha256=${signature}` } });
+		const ok = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers });
 		expect(ok).toMatchObject({ status: 202, sent: { accepted: 1 } });
-		const tampered = await call({ parameters, body: JSON.parse(raw), rawBody: raw.replace('"u1"', '"u2"'), headers: { 'X-Signature': `sha256=${signature}` } });
+		const tampered = await call({ parameters, body: JSON.parse(raw), rawBody: raw.replace('"u1"', '"u2"'), headers });
 		expect(tampered.status).toBe(401);
-		expect(tampered.sent).toEqual({ error: 'Refused: the X-Signature signature does not match the body' });
+		expect(tampered.sent).toEqual({ error: 'Refused: the X-Signature signature does not match the timestamp and body' });
+		// The same signed request captured and replayed 301 s later starts nothing.
+		setClock(() => NOW + 301_000);
+		const replayed = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers });
+		setClock(() => NOW);
+		expect(replayed).toMatchObject({ status: 401, sent: { error: 'Refused: the X-Signature-Timestamp is 301 s from now, outside the 300 s window' } });
+		expect(replayed.result.workflowData).toBeUndefined();
+		// A signature of the body alone (no time in it) is refused.
+		const bodyOnly = createHmac('sha256', 'k3y').update(raw).digest('hex');
+		const unsigned = await call({ parameters, body: JSON.parse(raw), rawBody: raw, headers: { 'X-Signature': `sha256=${bodyOnly}` } });
+		expect(unsigned.status).toBe(401);
+		// The window is the marketer's to set.
+		setClock(() => NOW + 301_000);
+		const wider = await call({ parameters: { ...parameters, toleranceSeconds: 600 }, body: JSON.parse(raw), rawBody: raw, headers });
+		setClock(() => NOW);
+		expect(wider.status).toBe(202);
+	});
+
+	it('echoes at most 200 characters of any value in its 400 and 202 answers', async () => {
+		const huge = 'z'.repeat(1_000_000);
+		const notAList = await call({ body: { batch: huge } });
+		expect(notAList.status).toBe(400);
+		expect(JSON.stringify(notAList.sent).length).toBeLessThan(400);
+		const rejected = await call({ body: [event('a', { userId: { name: huge } }), event('b', { eventId: huge, timestamp: huge })] });
+		expect(rejected.status).toBe(202);
+		expect(rejected.sent).toMatchObject({ received: 2, rejected: 2 });
+		expect(JSON.stringify(rejected.sent).length).toBeLessThan(1000);
 	});
 
 	it('applies the marketer\'s channel rules, internal domains and IP setting', async () => {

@@ -22,6 +22,13 @@ function run(parameters: IDataObject, items: IDataObject[], extra: IDataObject =
 	});
 }
 
+/** Like `run`, but the items reach the node as they are, NaN and Infinity included (not through JSON). */
+function runRaw(parameters: IDataObject, items: IDataObject[]) {
+	const spec = singleNode('metaAds', parameters, [], { credentials: { campaignKitMetaAdsApi: { id: '1', name: 'Meta' } } });
+	spec.nodes[0].parameters = { items: items as never };
+	return runWorkflow(spec, { credentials: { campaignKitMetaAdsApi: credentials } });
+}
+
 const json = (items: INodeExecutionData[]) => items.map((item) => item.json);
 const pairs = (items: INodeExecutionData[]) => items.map((item) => (item.pairedItem as { item: number }).item);
 const sha = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -214,3 +221,33 @@ describe('Meta Ads node: Bid Optimizer budgets (in-process n8n)', () => {
 		expect(json(result.output('Apply')).every((item) => item.status === 'applied')).toBe(true);
 	});
 });
+
+describe('Meta Ads node: bad money never reaches Meta (in-process n8n)', () => {
+	const change = (dailyBudget: unknown) => ({ platform: 'meta', entityType: 'adSet', entityId: 'S1', action: 'setDailyBudget', after: { dailyBudget } });
+
+	it.each([
+		[true, 'true, not an amount of money'],
+		[Infinity, 'Infinity, not an amount of money'],
+		[NaN, 'NaN, not an amount of money'],
+		[-5, '-5, not above 0'],
+		[1e308, '1e+308, above 1,000,000,000'],
+		['abc', '"abc", not an amount of money'],
+	])('refuses a daily budget of %p, naming the item and the field', async (budget, problem) => {
+		const result = await runRaw({ resource: 'changes', operation: 'apply' }, [change(20), change(budget)]);
+		expect(result.error?.message).toBe(`Item 1: after.dailyBudget is ${problem}`);
+		expect(server.budgetLog).toEqual([{ id: 'S1', daily_budget: 2000 }]);
+	});
+
+	it('refuses bad money in Update Fields and on create', async () => {
+		const updated = await run({ resource: 'adSets', operation: 'update', id: 'S2', updateFields: { dailyBudget: '={{ true }}' } }, [{}]);
+		expect(updated.error?.message).toBe('Item 0: Daily Budget is true, not an amount of money');
+		const created = await run(
+			{ resource: 'campaigns', operation: 'create', name: 'X', objective: 'OUTCOME_SALES', status: 'PAUSED', additionalFields: { dailyBudget: '={{ 1/0 }}' } },
+			[{}],
+		);
+		expect(created.error?.message).toBe('Item 0: Daily Budget is Infinity, not an amount of money');
+		expect(server.budgetLog).toEqual([]);
+		expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
+	});
+});
+

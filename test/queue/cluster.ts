@@ -17,14 +17,15 @@ import { startPostgres, type PostgresCluster } from '../helpers/postgres';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const host = require('../../scripts/host');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureCommand } = require('../../scripts/system');
 
-export const MISSING_REDIS =
-	'redis-server was not found. Queue-mode tests start a throwaway Redis; `.ci/run` installs Debian\'s ' +
-	'`redis-server` package for them (apt-get install -y redis-server). Or set CK_REDIS_SERVER to its path.';
-
-function redisBinary(): string | undefined {
-	const candidates = [process.env.CK_REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server'];
-	return candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate));
+/**
+ * redis-server: CK_REDIS_SERVER, or Debian's (installed with apt-get when missing and running as root).
+ * npm's redis-memory-server builds Redis from a source download at install, which needs more than the npm registry.
+ */
+function redisBinary(): string {
+	return ensureCommand('redis-server', 'redis-server', 'queue-mode tests start a throwaway Redis', [process.env.CK_REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server']);
 }
 
 /** Sends one inline command and resolves with Redis's first reply line. */
@@ -52,7 +53,6 @@ export interface RedisServer {
 
 export async function startRedis(): Promise<RedisServer> {
 	const bin = redisBinary();
-	if (!bin) throw new Error(MISSING_REDIS);
 	const dir = mkdtempSync(path.join(tmpdir(), 'ck-redis-'));
 	const port: number = await host.freePort();
 	const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
@@ -107,6 +107,7 @@ export interface QueueCluster {
 		upsertWorkflow(workflow: unknown): Promise<{ id: string; name: string }>;
 		activate(id: string): Promise<unknown>;
 		deactivate(id: string): Promise<unknown>;
+		publishSubWorkflow(id: string): Promise<unknown>;
 	};
 	/** The last lines of every process's log, for failing tests. */
 	logs(lines?: number): string;

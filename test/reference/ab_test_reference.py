@@ -146,6 +146,55 @@ def srm_cases():
     return out
 
 
+# ---- tiny tails: chi-square survival and Bayesian chances far below 1e-16, at 50 digits ----
+def chi_square_tail_cases():
+    mp.mp.dps = 50
+    out = []
+    for k, x in [(1, 0.5), (1, 3.84), (1, 80), (1, 700), (2, 100), (2, 1300), (3, 7.81), (3, 150), (4, 200), (5, 1000),
+                 (9, 60), (20, 31.4), (20, 400), (50, 49), (99, 1200)]:
+        q = mp.gammainc(mp.mpf(k) / 2, mp.mpf(x) / 2, mp.inf, regularized=True)
+        # the closed form for an even number of degrees of freedom, as a cross-check: e^(-x/2) Σ_{j<k/2} (x/2)^j / j!
+        if k % 2 == 0:
+            h = mp.mpf(x) / 2
+            closed = mp.exp(-h) * mp.fsum(h ** j / mp.factorial(j) for j in range(k // 2))
+            assert abs(closed - q) <= q * mp.mpf(10) ** -40
+        out.append(dict(k=k, x=x, p=f(q)))
+    srm = []
+    for observed in [[5000, 6000], [10000, 12000, 10000], [100000, 101000]]:
+        total = sum(observed)
+        e = mp.mpf(total) / len(observed)
+        chi2 = mp.fsum((o - e) ** 2 / e for o in observed)
+        srm.append(dict(observed=observed, chiSquare=f(chi2), p=f(mp.gammainc(mp.mpf(len(observed) - 1) / 2, chi2 / 2, mp.inf, regularized=True))))
+    independence = []
+    for visitors, conversions in [([10000, 10000], [500, 900]), ([5000, 5000, 5000], [250, 400, 250])]:
+        N, C = sum(visitors), sum(conversions)
+        chi2 = mp.mpf(0)
+        for n, c in zip(visitors, conversions):
+            for observed, expected in [(c, mp.mpf(n) * C / N), (n - c, mp.mpf(n) * (N - C) / N)]:
+                chi2 += (observed - expected) ** 2 / expected
+        df = len(visitors) - 1
+        independence.append(dict(visitors=visitors, conversions=conversions, chiSquare=f(chi2), df=df,
+                                 p=f(mp.gammainc(mp.mpf(df) / 2, chi2 / 2, mp.inf, regularized=True))))
+    return dict(chiSquareSf=out, srm=srm, independence=independence)
+
+
+def bayes_tail_cases():
+    """P(pB > pA) and P(pA > pB), Beta(1 + c, 1 + n − c) posteriors, each by Evan Miller's exact sum of every
+    term at 50 digits (no early stop, no 1 − x); the two must add up to 1: chances far below 1e-10."""
+    mp.mp.dps = 50
+
+    def greater(a, b, c, d):  # P(Beta(a, b) > Beta(c, d)) = Σ_{i<a} B(c+i, b+d) / ((b+i) B(1+i, b) B(c, d))
+        return mp.fsum(mp.beta(c + i, b + d) / ((b + i) * mp.beta(1 + i, b) * mp.beta(c, d)) for i in range(a))
+
+    out = []
+    for cA, nA, cB, nB in [(250, 1000, 100, 1000), (100, 1000, 160, 1000), (30, 200, 2, 200), (900, 10000, 500, 10000)]:
+        aA, bA, aB, bB = 1 + cA, 1 + nA - cA, 1 + cB, 1 + nB - cB
+        higher, lower = greater(aB, bB, aA, bA), greater(aA, bA, aB, bB)
+        assert abs(higher + lower - 1) < mp.mpf(10) ** -40, (cA, nA, cB, nB, higher, lower)
+        out.append(dict(cA=cA, nA=nA, cB=cB, nB=nB, probabilityBHigher=f(higher), probabilityAHigher=f(lower)))
+    return out
+
+
 # ---- sample size: Evan Miller's and the pooled (Fleiss) formula, written out again ----
 def evan_miller(p, d, alpha, power):
     za, zb = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
@@ -240,6 +289,8 @@ def main():
                     scipy=[f(x) for x in stats.false_discovery_control(ps_bh, method='bh')]),
         ),
         srm=srm_cases(),
+        tails=chi_square_tail_cases(),
+        bayesTails=bayes_tail_cases(),
         sampleSize=sizes,
         continuousSampleSize=continuous,
         sequential=sequential_cases(),

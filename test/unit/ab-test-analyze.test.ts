@@ -42,6 +42,21 @@ function expectFiniteOrNull(rows: ResultRow[]) {
 	}
 }
 
+describe('tiny chances and p-values', () => {
+	it('keep their digits instead of coming back as exactly 0', () => {
+		const worse = reference.bayesTails.find((c) => c.probabilityBHigher < 1e-18)!;
+		const rows = analyze([arm('A', worse.nA, worse.cA), arm('B', worse.nB, worse.cB)]);
+		expect(rows[1].probabilityToBeatControl).toBeGreaterThan(0);
+		expect(Math.abs(rows[1].probabilityToBeatControl! - worse.probabilityBHigher)).toBeLessThan(1e-11 * worse.probabilityBHigher);
+		// lower is better: B's chance to beat A is P(B < A)
+		const better = analyze([arm('A', worse.nB, worse.cB), arm('B', worse.nA, worse.cA)], { metric: 'conversion', higherIsBetter: false });
+		expect(Math.abs(better[1].probabilityToBeatControl! - worse.probabilityBHigher)).toBeLessThan(1e-11 * worse.probabilityBHigher);
+		const srm = reference.tails.srm[0];
+		const mismatched = analyze([arm('A', srm.observed[0], 100), arm('B', srm.observed[1], 120)]);
+		expect(Math.abs(mismatched[1].srmPValue! - srm.p)).toBeLessThan(1e-11 * srm.p);
+	});
+});
+
 describe('the output contract', () => {
 	it('gives one row per arm in input order, the control as its own row, fields in contract order', () => {
 		const rows = analyze([arm('A', 1000, 100), arm('B', 1000, 125)]);
@@ -252,6 +267,25 @@ describe('bad input', () => {
 		expect(error([c(10, 1, 0, 'A'), c(10, 2, 0)], settings).message).toBe(
 			'arms "B" and "A" both have a Standard Deviation of 0 but different means',
 		);
+	});
+
+	it('continuous: a mean or spread beyond ±1e15 is refused, naming the arm and the field, never NaN or Infinity', () => {
+		const settings: AnalysisSettings = { metric: 'continuous' };
+		const c = (mean: number, sd: number, name = 'B') => ({ name, visitors: 1000, mean, sd });
+		const sd = error([c(10, 5, 'A'), c(10, 1e308)], settings);
+		expect([sd.message, sd.armIndex, sd.field]).toEqual(['Standard Deviation is 1e+308 for arm "B", beyond 1e15', 1, 'Standard Deviation']);
+		const mean = error([c(-1e308, 5, 'A'), c(10, 5)], settings);
+		expect([mean.message, mean.armIndex, mean.field]).toEqual(['Mean is -1e+308 for arm "A", beyond ±1e15', 0, 'Mean']);
+		expect(error([c(10, 5, 'A'), c(10, NaN)], settings).message).toBe('Standard Deviation is NaN for arm "B"');
+		// at the limit every figure is finite
+		expectFiniteOrNull(analyze([c(-1e15, 1e15, 'A'), c(1e15, 1e15), c(0, 0, 'C')], settings));
+		expectFiniteOrNull(analyze([c(1e-300, 1e15, 'A'), c(1e15, 1e15)], settings));
+	});
+
+	it('an arm name is echoed in an error cut to 200 characters', () => {
+		const long = 'x'.repeat(1_000_000);
+		const e = error([arm('A', 100, 5), arm(long, 100, 101)]);
+		expect(e.message.length).toBeLessThan(300);
 	});
 
 	it('settings out of range name the setting', () => {

@@ -86,6 +86,25 @@ describe('exact Beta-binomial P(B > A) and expected loss', () => {
 	});
 });
 
+describe('chances far below 1e-10 keep their digits (Evan Miller\'s sum at 50 digits)', () => {
+	const relativelyNear = (actual: number, expected: number) => {
+		if (!(Math.abs(actual - expected) <= 1e-11 * expected)) throw new Error(`expected ${expected}, got ${actual}`);
+	};
+
+	it.each(reference.bayesTails.map((c) => [`${c.cA}/${c.nA} vs ${c.cB}/${c.nB}`, c] as const))('%s', (_, c) => {
+		const r = betaBinomialComparison(c.cA, c.nA, c.cB, c.nB);
+		relativelyNear(Math.min(r.probabilityBHigher, r.probabilityAHigher), Math.min(c.probabilityBHigher, c.probabilityAHigher));
+		near(r.probabilityBHigher, c.probabilityBHigher, 1e-15);
+		near(r.probabilityAHigher, c.probabilityAHigher, 1e-15);
+	});
+
+	it('for continuous metrics too: P(A > B) is Φ(−d/s), not 1 − Φ(d/s)', () => {
+		const r = normalComparison(1, 0.1);
+		expect(r.probabilityAHigher).toBeGreaterThan(0);
+		relativelyNear(r.probabilityAHigher, normalCdf(-10));
+	});
+});
+
 describe('normal approximation for continuous metrics', () => {
 	it.each(reference.normalBayes.map((c) => [`d ${c.difference}, se ${c.se}`, c] as const))('%s matches scipy.stats.norm', (_, c) => {
 		const r = normalComparison(c.difference, c.se);
@@ -95,7 +114,7 @@ describe('normal approximation for continuous metrics', () => {
 	});
 
 	it('with no uncertainty, is certain', () => {
-		expect(normalComparison(0.3, 0)).toEqual({ probabilityBHigher: 1, lossChoosingB: 0, lossChoosingA: 0.3 });
+		expect(normalComparison(0.3, 0)).toEqual({ probabilityBHigher: 1, probabilityAHigher: 0, lossChoosingB: 0, lossChoosingA: 0.3 });
 		expect(normalComparison(0, 0).probabilityBHigher).toBe(0.5);
 	});
 });

@@ -4,7 +4,7 @@
  * (GrowthBook's stats-engine tests, the Holm and Benjamini-Hochberg vectors in STATISTICS.md,
  * Evan Miller's sample-size calculator).
  */
-import { tQuantile, twoSidedNormalP, twoSidedTP } from '../../nodes/AbTest/engine/dist';
+import { chiSquareSf, tQuantile, twoSidedNormalP, twoSidedTP } from '../../nodes/AbTest/engine/dist';
 import { relativeLift } from '../../nodes/AbTest/engine/lift';
 import { adjustPValues, benjaminiHochberg, holm } from '../../nodes/AbTest/engine/multiple';
 import { chiSquareIndependence, twoProportionTest } from '../../nodes/AbTest/engine/proportions';
@@ -37,6 +37,13 @@ function near(actual: number, expected: number, tolerance = 1e-9) {
 const published = (x: number, digits = 5) => Number(x.toFixed(digits));
 
 const Z95 = 1.959963984540054;
+
+/** |actual − expected| ≤ 1e-12 of expected: tiny p-values keep their digits, not just their closeness to 0. */
+function relativelyNear(actual: number, expected: number, tolerance = 1e-12) {
+	if (!(Math.abs(actual - expected) <= tolerance * expected)) {
+		throw new Error(`expected ${expected}, got ${actual} (off by ${Math.abs(actual - expected) / expected} of it)`);
+	}
+}
 
 describe('two-proportion z-test (pooled z, unpooled CI)', () => {
 	it.each(reference.zTest.map((c) => [`${c.cA}/${c.nA} vs ${c.cB}/${c.nB}`, c] as const))('%s matches scipy', (_, c) => {
@@ -221,14 +228,21 @@ describe('sample size', () => {
 		[{ power: 1 }, 'power'],
 		[{ arms: 1 }, 'arms'],
 		[{ dailyVisitors: -5 }, 'dailyVisitors'],
+		// no NaN or Infinity in the plan: an effect too small to detect, or arms beyond counting
+		[{ minimumDetectableEffect: 1e-300 }, 'minimumDetectableEffect'],
+		[{ minimumDetectableEffect: 1e-9 }, 'minimumDetectableEffect'],
+		[{ arms: 1e308 }, 'arms'],
+		[{ arms: 1001 }, 'arms'],
 	])('rejects %j, naming the field', (override, field) => {
 		const input = { baselineRate: 0.1, minimumDetectableEffect: 0.1, effectType: 'relative' as const, alpha: 0.05, power: 0.8, arms: 2, ...override };
-		expect(() => planSampleSize(input)).toThrow(SampleSizeInputError);
+		let thrown: unknown;
 		try {
 			planSampleSize(input);
 		} catch (error) {
-			expect((error as SampleSizeInputError).field).toBe(field);
+			thrown = error;
 		}
+		expect(thrown).toBeInstanceOf(SampleSizeInputError);
+		expect((thrown as SampleSizeInputError).field).toBe(field);
 	});
 });
 
@@ -281,3 +295,35 @@ describe('always-valid (sequential) p-values', () => {
 		near(lift.lift + h, c.high);
 	});
 });
+
+describe('chi-square p-values far below 1e-16 (mpmath at 50 digits)', () => {
+	it.each(reference.tails.chiSquareSf.map((c) => [c.k, c.x, c] as const))('k %d, χ² %d: P(X ≥ χ²) keeps its digits', (_, __, c) => {
+		relativelyNear(chiSquareSf(c.x, c.k), c.p);
+	});
+
+	it.each(reference.tails.srm.map((c) => [c.observed.join('/'), c] as const))('sample ratio mismatch %s', (_, c) => {
+		const r = sampleRatioMismatch(c.observed);
+		relativelyNear(r.chiSquare, c.chiSquare);
+		relativelyNear(r.pValue, c.p, 1e-11);
+	});
+
+	it.each(reference.tails.independence.map((c) => [c.conversions.join('/'), c] as const))('independence over arms %s', (_, c) => {
+		const r = chiSquareIndependence(c.visitors, c.conversions);
+		relativelyNear(r.chiSquare, c.chiSquare);
+		relativelyNear(r.pValue, c.p, 1e-11);
+	});
+
+	it('answers 1 at and below 0, 0 at Infinity', () => {
+		expect(chiSquareSf(0, 3)).toBe(1);
+		expect(chiSquareSf(Infinity, 3)).toBe(0);
+	});
+});
+
+describe('Welch degrees of freedom at any scale', () => {
+	it('does not overflow when the variances are huge, nor underflow when they are tiny', () => {
+		expect(welchDegreesOfFreedom(1e200, 10, 1e200, 10)).toBeCloseTo(18, 12);
+		expect(welchDegreesOfFreedom(1e-200, 10, 1e-200, 10)).toBeCloseTo(18, 12);
+		expect(welchDegreesOfFreedom(2e300, 5, 1e300, 7)).toBeCloseTo(welchDegreesOfFreedom(2, 5, 1, 7), 12);
+	});
+});
+

@@ -490,7 +490,7 @@ describe('timestamps', () => {
 		expect(toMillis(input)).toBe(expected);
 	});
 
-	it.each(['yesterday', '05/01/2024', '2023-02-29T00:00:00Z', '2024-13-01', '2024-05-01T25:00:00Z', '2024-05-01T10:60:00Z', '2024-04-31T10:00:00.000Z', '2024-05-01T1a:00:00Z', '', -5, NaN, null, {}])(
+	it.each(['yesterday', '05/01/2024', '2023-02-29T00:00:00Z', '2024-13-01', '2024-05-01T25:00:00Z', '2024-05-01T10:60:00Z', '2024-04-31T10:00:00.000Z', '2024-05-01T1a:00:00Z', '', -5, NaN, null, {}, 1e308, Infinity, 8.64e15 + 1, '1' + '0'.repeat(30)])(
 		'refuses %p',
 		(input) => {
 			expect(toMillis(input)).toBeNaN();

@@ -22,6 +22,7 @@ import { compileSegment } from '../../nodes/AudienceSegment/engine/compile';
 import { DAY, HOUR, MINUTE, parseIsoDate, segmentZone, shift } from '../../nodes/AudienceSegment/engine/dates';
 import { parseDefinition } from '../../nodes/AudienceSegment/engine/parse';
 import { translateRegex } from '../../nodes/AudienceSegment/engine/regex';
+import { linearPattern } from '../../nodes/shared/patterns';
 import { compileSql, sqlDateFromText, type SqlMapping, type SqlParameter } from '../../nodes/AudienceSegment/engine/sql';
 import { compareText } from '../../nodes/AudienceSegment/engine/values';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres';
@@ -468,7 +469,7 @@ describe('Audience Segment: the compiled SQL selects exactly what the engine sel
 		expect(wrong).toEqual([]);
 	});
 
-	it('matches regular expressions of the portable subset as JavaScript does', async () => {
+	it('matches regular expressions of the portable subset as the linear-time engine does', async () => {
 		const pieces = ['a', 'b', 'A', '.', '\\.', 'é', '😀', '\\d', '\\w', '\\s', '\\D', '\\W', '\\S', '[a-c]', '[^a]', '[😀-😂]', '[\\-x]', '^', '$', '\\n', ' '];
 		const atom = fc.constantFrom(...pieces);
 		const quantified = fc.tuple(atom, fc.constantFrom('', '', '*', '+', '?', '{2}', '{0,1}', '{1,}')).map(([a, q]) => (a === '^' || a === '$' ? a : a + q));
@@ -485,7 +486,7 @@ describe('Audience Segment: the compiled SQL selects exactly what the engine sel
 		);
 		const wrong: string[] = [];
 		patterns.forEach((p, i) => {
-			const re = new RegExp(p.js, 'su');
+			const re = linearPattern(p.re2, { dotAll: true });
 			subjects.forEach((s, j) => {
 				if (re.test(s) !== rows[i * subjects.length + j].m) wrong.push(`/${p.source}/ on ${JSON.stringify(s)}`);
 			});
@@ -500,6 +501,66 @@ describe('Audience Segment: the compiled SQL selects exactly what the engine sel
 			[ids],
 		);
 		expect(rows[0].hash).toBe(snapshotOf(ids).hash);
+	});
+
+	it('passes a 70,000-value list as one array parameter, which PostgreSQL accepts (its limit is 65,535 parameters)', async () => {
+		const items = await load(db, [
+			{ email: 'v69999', age: 69_999, nickname: "v1'", signedUp: '2024-01-01T00:00:00Z' },
+			{ email: 'nope', age: -1, nickname: 'v7', signedUp: '2024-01-02T00:00:00Z' },
+			{ email: 'v5', age: 5.5, nickname: 'x', signedUp: '2024-01-03T00:00:00.001Z' },
+			{ age: 12 },
+		]);
+		const texts = Array.from({ length: 70_000 }, (_, i) => `v${i}`);
+		const numbers = Array.from({ length: 70_000 }, (_, i) => i);
+		const days = Array.from({ length: 70_000 }, (_, i) => new Date(Date.parse('2024-01-01T00:00:00Z') + i * DAY).toISOString().slice(0, 10));
+		const definitions = [
+			{ field: 'email', op: 'in', value: texts },
+			{ field: 'age', op: 'notIn', value: numbers },
+			{ field: 'nickname', op: 'in', value: [...texts, "v1'"] },
+			{ field: 'email', op: 'in', value: texts.map((t) => t.toUpperCase()), ignoreCase: true },
+			{ field: 'signedUp', op: 'in', type: 'date', value: days },
+		];
+		const options = { now: NOWS[0], timeZone: 'Europe/Berlin' };
+		for (const definition of definitions) {
+			const sql = compileSql(parseDefinition(definition), MAPPING, options);
+			expect(sql.parameters.length).toBeLessThanOrEqual(2);
+			expect(sql.where).toMatch(/= ANY\(CAST\(\$\d AS (text|float8|timestamptz)\[\]\)\)/);
+		}
+		expect(await compare(db, items, definitions.map((definition) => ({ definition, now: options.now, zone: options.timeZone })))).toEqual([]);
+	});
+
+	it('never mixes parameters and names: a column called "price$5" or "$1" stays as it is', async () => {
+		await db.query('CREATE TABLE crm."shop$1" (id text PRIMARY KEY, "price$5" float8, "$1" text, "a""$2" text, "$3 ""x""" jsonb)');
+		await db.query(`INSERT INTO crm."shop$1" VALUES ('p1', 9, 'x', 'y', '{"k": "$4"}'), ('p2', 2, 'x', 'y', '{}'), ('p3', 9, 'z', 'y', NULL)`);
+		const mapping: SqlMapping = {
+			contactsTable: 'crm.shop$1',
+			contactId: 'id',
+			columns: [
+				{ field: 'price', column: 'price$5', type: 'number' },
+				{ field: 'code', column: '$1', type: 'text' },
+				{ field: 'q', column: 'a"$2', type: 'text' },
+				{ field: 'extra', column: '$3 "x"', type: 'jsonb' },
+			],
+			jsonColumn: '',
+		};
+		const definition = {
+			all: [
+				{ field: 'price', op: 'gt', value: 3 },
+				{ field: 'code', op: 'eq', value: 'x' },
+				{ field: 'q', op: 'neq', value: '$2' },
+				{ field: 'extra.k', op: 'neq', value: 'z' },
+			],
+		};
+		const sql = compileSql(parseDefinition(definition), mapping, { now: NOWS[0], timeZone: 'UTC' });
+		// Names with "$" are written with a Unicode escape: the text holds no "$" but the references.
+		expect(sql.query.replace(/\$\d+ AS /g, '')).not.toContain('$');
+		const { rows } = await db.query(sql.query, sql.parameters);
+		expect(rows.map((r) => r.id)).toEqual(['p1']);
+		// n8n's Postgres node (pg-promise) writes the values into the text, replacing every $n it finds.
+		const literal = (v: SqlParameter) => (typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
+		const formatted = sql.query.replace(/\$(\d+)/g, (_, n: string) => literal(sql.parameters[Number(n) - 1]));
+		expect((await db.query(formatted)).rows.map((r) => r.id)).toEqual(['p1']);
+		expect(() => compileSql(parseDefinition(definition), { ...mapping, contactId: 'i\u0000d' }, { now: NOWS[0], timeZone: 'UTC' })).toThrow(/NUL/);
 	});
 
 	it('sweeps every operator and type over a table of awkward values', async () => {

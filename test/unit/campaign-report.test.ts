@@ -240,6 +240,28 @@ describe('Campaign Report by hand', () => {
 		expect(trendForecast([1, 2], 7, 0.95)).toBeNull();
 	});
 
+	test('a figure beyond ±1e12 (1e308, as a broken export gives) is a bad number, listed; no NaN or Infinity anywhere', () => {
+		const rows = [
+			...Array.from({ length: 28 }, (_, d) => ({ date: `2026-02-${String(d + 1).padStart(2, '0')}`, channel: 'A', spend: 100, clicks: 10 })),
+			{ date: '2026-02-15', channel: 'A', spend: 1e308, clicks: 10 },
+			{ date: '2026-02-16', channel: 'A', spend: 50, clicks: -1e308 },
+			{ date: '2026-02-17', channel: 'A', spend: 'x'.repeat(1_000_000) },
+			{ date: '2026-03-01', channel: 'A', spend: 100, clicks: 10, budget: 1e308 },
+		];
+		const r = buildReport(rows, referenceSettings({ timeZone: 'UTC', asOf: Date.parse('2026-03-02T12:00:00Z'), period: 'thisMonth', budgets: [] }));
+		const found: string[] = [];
+		const walk = (x: unknown, path: string): void => {
+			if (typeof x === 'number' && !Number.isFinite(x)) found.push(`${path}=${x}`);
+			else if (typeof x === 'string' && x.length > 200 * 2) found.push(`${path} is ${x.length} characters`);
+			else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) walk(v, `${path}.${k}`);
+		};
+		walk({ rows: r.rows, alerts: r.alerts, dataQuality: r.dataQuality }, 'report');
+		expect(found).toEqual([]);
+		const bad = Object.fromEntries(r.dataQuality.badNumbers.map((b) => [b.column, b.rows.map((x) => x.row)]));
+		expect(bad).toEqual({ spend: [28, 30], clicks: [29], budget: [31] });
+		expect(r.rows[0].forecast?.spend?.[0].value).toBeGreaterThan(0);
+	});
+
 	test('budgets: per day or per period; projected spend flags overspend', () => {
 		const rows = [
 			{ date: '2026-03-01', channel: 'A', campaign: 'x', spend: 100 },

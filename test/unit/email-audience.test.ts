@@ -143,11 +143,20 @@ describe('list hygiene', () => {
 		expect(listHygiene(unknown, check, { ...DEFAULT_HYGIENE, unknownBounce: 'soft' }).verdicts[0].action).toBe('keep');
 		const leaver = [ev('l@x.io', 'unsubscribed', 1)];
 		expect(listHygiene(leaver, check, { ...DEFAULT_HYGIENE, suppressUnsubscribes: false }).verdicts[0].action).toBe('keep');
+		// A time that cannot be read is named, never passed on as the last event time nor ordered first.
+		const times = listHygiene([ev('t@x.io', 'delivered', 1), ev('t@x.io', 'bounced', 2, { timestamp: 'abc' }), ev('t@x.io', 'opened', 3, { timestamp: 1e308 as never })], check);
+		expect(times.rejected).toEqual([
+			{ item: 1, reason: 'has the timestamp "abc", which cannot be read as a time' },
+			{ item: 2, reason: 'has the timestamp 1e+308, which cannot be read as a time' },
+		]);
+		expect(times.verdicts.map((v) => [v.lastEventAt, v.items])).toEqual([[new Date(Date.UTC(2026, 0, 1, 0, 1)).toISOString(), [0]]]);
+		const long = listHygiene([{ ...ev('a@x.io', 'delivered', 1), channel: 'x'.repeat(1_000_000) }], check);
+		expect(long.rejected[0].reason.length).toBeLessThan(300);
 		const bad = listHygiene([ev('not-an-address', 'bounced', 1), { ...ev('+15551234567', 'delivered', 2), channel: 'sms' }], check);
 		expect(bad.verdicts).toEqual([]);
 		expect(bad.rejected).toEqual([
 			{ item: 0, reason: 'recipient: "not-an-address" has no @' },
-			{ item: 1, reason: 'is a sms event, not an email event' },
+			{ item: 1, reason: 'is an event of the channel "sms", not an email event' },
 		]);
 	});
 });

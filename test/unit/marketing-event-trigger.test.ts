@@ -286,7 +286,12 @@ describe('request shapes', () => {
 
 describe('shared secret and HMAC', () => {
 	const body = JSON.stringify({ batch: [event()] });
-	const sign = (algorithm: string, encoding: 'hex' | 'base64', secret = 's3cret') => createHmac(algorithm, secret).update(body).digest(encoding);
+	const NOW = Date.parse('2026-11-22T10:00:00Z');
+	const T = String(NOW / 1000);
+	// Signed content: "<timestamp>.<raw body>", the timestamp in epoch seconds (as Stripe and Kit sign).
+	const sign = (algorithm: string, encoding: 'hex' | 'base64', secret = 's3cret', t = T, payload = body) =>
+		createHmac(algorithm, secret).update(`${t}.${payload}`).digest(encoding);
+	const timed = (t: string | undefined = T) => ({ timestampHeader: 'X-Signature-Timestamp', timestamp: t, toleranceSeconds: 300, now: NOW });
 
 	it('compares secrets in constant time and by length', () => {
 		expect(sameSecret('abc', 'abc')).toBe(true);
@@ -302,8 +307,8 @@ describe('shared secret and HMAC', () => {
 		['sha256', 'hex', 'sha256='],
 		['sha1', 'hex', ''],
 		['sha512', 'base64', ''],
-	] as const)('checks %s %s signatures with prefix %p', (algorithm, encoding, prefix) => {
-		const options = { headerName: 'X-Signature', algorithm, encoding, prefix };
+	] as const)('checks %s %s signatures of "timestamp.body" with prefix %p', (algorithm, encoding, prefix) => {
+		const options = { headerName: 'X-Signature', algorithm, encoding, prefix, ...timed() };
 		expect(checkHmac(`${prefix}${sign(algorithm, encoding)}`, Buffer.from(body), 's3cret', options)).toEqual({ ok: true });
 		expect(checkHmac(`${prefix}${sign(algorithm, encoding, 'other')}`, Buffer.from(body), 's3cret', options).ok).toBe(false);
 		expect(checkHmac(`${prefix}${sign(algorithm, encoding)}`, Buffer.from(`${body} `), 's3cret', options).ok).toBe(false);
@@ -311,7 +316,32 @@ describe('shared secret and HMAC', () => {
 	});
 
 	it('accepts upper-case hex', () => {
-		const options = { headerName: 'X-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' } as const;
+		const options = { headerName: 'X-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', ...timed() } as const;
 		expect(checkHmac(`SHA256=${sign('sha256', 'hex').toUpperCase()}`, body, 's3cret', options)).toEqual({ ok: true });
+	});
+
+	it('refuses a signature without a signed timestamp, of another time, or older or newer than the window', () => {
+		const options = (t?: string) => ({ headerName: 'X-Signature', algorithm: 'sha256', encoding: 'hex', ...timed(t) }) as const;
+		const bodyOnly = createHmac('sha256', 's3cret').update(body).digest('hex');
+		expect(checkHmac(bodyOnly, body, 's3cret', options())).toEqual({ ok: false, reason: 'the X-Signature signature does not match the timestamp and body' });
+		expect(checkHmac(bodyOnly, body, 's3cret', options(undefined)).ok).toBe(false);
+		expect(checkHmac(sign('sha256', 'hex'), body, 's3cret', { ...options(), timestamp: undefined })).toEqual({
+			ok: false,
+			reason: 'the X-Signature-Timestamp header is missing: sign "<epoch seconds>.<body>" and send the seconds in it',
+		});
+		// The signature of one time, sent with another.
+		expect(checkHmac(sign('sha256', 'hex', 's3cret', String(NOW / 1000 - 10)), body, 's3cret', options()).ok).toBe(false);
+		const old = String(NOW / 1000 - 301);
+		expect(checkHmac(sign('sha256', 'hex', 's3cret', old), body, 's3cret', options(old))).toEqual({
+			ok: false,
+			reason: 'the X-Signature-Timestamp is 301 s from now, outside the 300 s window',
+		});
+		const edge = String(NOW / 1000 - 300);
+		expect(checkHmac(sign('sha256', 'hex', 's3cret', edge), body, 's3cret', options(edge))).toEqual({ ok: true });
+		const future = String(NOW / 1000 + 301);
+		expect(checkHmac(sign('sha256', 'hex', 's3cret', future), body, 's3cret', options(future)).ok).toBe(false);
+		expect(checkHmac(sign('sha256', 'hex', 's3cret', '1e9'), body, 's3cret', options('1e9')).reason).toBe(
+			'the X-Signature-Timestamp header is "1e9", not whole epoch seconds',
+		);
 	});
 });

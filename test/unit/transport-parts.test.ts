@@ -13,6 +13,7 @@ import {
 	serverWait,
 } from '../../nodes/shared/transport';
 import { transientCode } from '../../nodes/shared/transport/retry';
+import { credentialTypes } from '../helpers/n8n';
 
 const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
 
@@ -140,6 +141,51 @@ describe('createRedactor', () => {
 			headers: { Authorization: HIDDEN, 'X-Api-Key': HIDDEN, Accept: 'application/json' },
 			list: [`Bearer ${HIDDEN}`],
 		});
+	});
+});
+
+describe('createRedactor: parts and encodings of a secret', () => {
+	const token = '9b1e4c7a2d5f8e0b3c6a9d2f5e8b1c4a';
+	const sid = 'AC3f9a1c2b7d4e6f80a1b2c3d4e5f60718';
+	const twilio = createRedactor({ accountSid: sid, authType: 'authToken', authToken: token });
+
+	it('hides a Basic credential echoed as raw base64, without the word Basic', () => {
+		const basic = Buffer.from(`${sid}:${token}`).toString('base64');
+		expect(twilio.text(`rejected ${basic}`)).toBe(`rejected ${HIDDEN}`);
+		// The key in base64 after any other user name (Mailchimp's fixed one), standard and URL-safe.
+		for (const user of ['campaign-kit', 'x', 'ab']) {
+			for (const encoding of ['base64', 'base64url'] as const) {
+				const shown = twilio.text(`got ${Buffer.from(`${user}:${token}`).toString(encoding)}`);
+				expect(Buffer.from(shown.slice(4).replace(HIDDEN, ''), encoding).toString('latin1')).not.toMatch(/[0-9a-f]{8}/);
+			}
+		}
+	});
+
+	it('hides any run of 8+ characters of a secret, such as a key cut by the provider', () => {
+		expect(twilio.text(`key ${token.slice(0, 8)}`)).toBe(`key ${HIDDEN}`);
+		expect(twilio.text(`key …${token.slice(5, 20)}…`)).toBe(`key …${HIDDEN}…`);
+		expect(twilio.text(`key ${token.slice(0, 7)}`)).toBe(`key ${token.slice(0, 7)}`);
+		expect(twilio.text(`url ${encodeURIComponent('a+b/' + token).slice(0, 20)}`)).not.toContain(token.slice(0, 8));
+	});
+
+	it('redacts before it cuts a long text answer, so a key across the cut leaves nothing', () => {
+		const key = 'SG.q7Xk2Lp9Rt4Vw8Yz1Bc5Df.Hj3Mn6Qs0Uv';
+		const sendgrid = createRedactor({ apiKey: key });
+		for (let at = 480; at <= 500; at++) {
+			const message = parseProviderError(`${'x'.repeat(at)}${key} rest`, sendgrid).message ?? '';
+			expect(message).not.toContain(key.slice(0, 8));
+			expect(message.length).toBeLessThanOrEqual(501);
+		}
+	});
+
+	it('treats every password field of every credential as a secret whose fragments are hidden', () => {
+		for (const type of Object.values(credentialTypes())) {
+			for (const field of type.properties.filter((property) => property.typeOptions?.password)) {
+				const value = 'Zq8Wv3Xr5Ty7Up1Io9Pa2Sd4Fg6Hj0Kl';
+				const shown = createRedactor({ [field.name]: field.name === 'serviceAccountJson' ? JSON.stringify({ private_key: value }) : value }).text(`cut ${value.slice(3, 14)}`);
+				expect(`${type.name}.${field.name}: ${shown}`).toBe(`${type.name}.${field.name}: cut ${HIDDEN}`);
+			}
+		}
 	});
 });
 

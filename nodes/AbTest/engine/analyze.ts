@@ -14,6 +14,8 @@
  * Everything that depends only on the settings (quantiles, ρ) is computed once in resolveSettings;
  * an analysis of many experiments is one call to analyzeExperiments.
  */
+import { shown } from '../../shared/show';
+
 import { betaBinomialComparison, normalComparison, type BayesResult } from './bayes';
 import { type Decision, controlSummary, decide, treatmentSummary } from './decide';
 import { normalQuantile, tQuantile } from './dist';
@@ -233,6 +235,10 @@ export function resolveSettings(settings: AnalysisSettings): ResolvedSettings {
 	};
 }
 
+/** The largest Mean or Standard Deviation (in size) a continuous metric may have. */
+const VALUE_LIMIT = 1e15;
+const VALUE_FIX = 'Give the average and spread per visitor in the metric\'s unit (e.g. 35.20 in currency); values beyond ±1e15 are refused.';
+
 function isCount(x: unknown): x is number {
 	return typeof x === 'number' && Number.isInteger(x) && x >= 0;
 }
@@ -243,7 +249,7 @@ function fail(message: string, fix: string, armIndex?: number, field?: string): 
 
 function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): number {
 	const { arms } = experiment;
-	const where = experiment.key ? ` in experiment "${experiment.key}"` : '';
+	const where = experiment.key ? ` in experiment ${shown(experiment.key)}` : '';
 	const names = new Map<string, number>();
 	let withShare = 0;
 	arms.forEach((arm, i) => {
@@ -251,14 +257,14 @@ function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): num
 		if (!name) fail(`the Arm name is empty${where}`, 'Set "Arm" to the field that names each arm, e.g. {{ $json.variant }}.', i, 'Arm');
 		const seen = names.get(name);
 		if (seen !== undefined) {
-			fail(`two arms are called "${name}"${where}`, 'Send one item per arm; sum the rows of an arm before this node.', i, 'Arm');
+			fail(`two arms are called ${shown(name)}${where}`, 'Send one item per arm; sum the rows of an arm before this node.', i, 'Arm');
 		}
 		names.set(name, i);
-		const of = ` for arm "${name}"`;
+		const of = ` for arm ${shown(name)}`;
 		const minimum = settings.metric === 'continuous' ? 2 : 1;
 		if (!isCount(arm.visitors) || arm.visitors < minimum) {
 			fail(
-				`Visitors is ${arm.visitors}${of}`,
+				`Visitors is ${shown(arm.visitors)}${of}`,
 				`Visitors must be a whole number of at least ${minimum}${minimum === 2 ? ' (a standard deviation needs two)' : ''}. Remove arms that have not started.`,
 				i,
 				'Visitors',
@@ -266,11 +272,11 @@ function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): num
 		}
 		if (settings.metric === 'conversion') {
 			if (!isCount(arm.conversions)) {
-				fail(`Conversions is ${arm.conversions}${of}`, 'Conversions must be a whole number of 0 or more.', i, 'Conversions');
+				fail(`Conversions is ${shown(arm.conversions)}${of}`, 'Conversions must be a whole number of 0 or more.', i, 'Conversions');
 			}
 			if (arm.conversions > arm.visitors) {
 				fail(
-					`Conversions (${arm.conversions}) is more than Visitors (${arm.visitors})${of}`,
+					`Conversions (${shown(arm.conversions)}) is more than Visitors (${shown(arm.visitors)})${of}`,
 					'Count each visitor once: Conversions is the number of visitors who converted, not the number of orders.',
 					i,
 					'Conversions',
@@ -278,15 +284,18 @@ function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): num
 			}
 		} else {
 			if (typeof arm.mean !== 'number' || !Number.isFinite(arm.mean)) {
-				fail(`Mean is ${arm.mean}${of}`, 'Mean must be a number: the average value per visitor.', i, 'Mean');
+				fail(`Mean is ${shown(arm.mean)}${of}`, 'Mean must be a number: the average value per visitor.', i, 'Mean');
 			}
 			if (typeof arm.sd !== 'number' || !Number.isFinite(arm.sd) || arm.sd < 0) {
-				fail(`Standard Deviation is ${arm.sd}${of}`, 'Standard Deviation must be a number of 0 or more.', i, 'Standard Deviation');
+				fail(`Standard Deviation is ${shown(arm.sd)}${of}`, 'Standard Deviation must be a number of 0 or more.', i, 'Standard Deviation');
 			}
+			// Beyond this, variances and lifts overflow to Infinity; no per-visitor value is that large.
+			if (Math.abs(arm.mean) > VALUE_LIMIT) fail(`Mean is ${shown(arm.mean)}${of}, beyond ±1e15`, VALUE_FIX, i, 'Mean');
+			if (arm.sd > VALUE_LIMIT) fail(`Standard Deviation is ${shown(arm.sd)}${of}, beyond 1e15`, VALUE_FIX, i, 'Standard Deviation');
 		}
 		if (arm.expectedShare !== undefined && arm.expectedShare !== null) {
 			if (!(typeof arm.expectedShare === 'number' && arm.expectedShare > 0 && Number.isFinite(arm.expectedShare))) {
-				fail(`Expected Share is ${arm.expectedShare}${of}`, 'Expected Share must be above 0, e.g. 50 for half the traffic.', i, 'Expected Share');
+				fail(`Expected Share is ${shown(arm.expectedShare)}${of}`, 'Expected Share must be above 0, e.g. 50 for half the traffic.', i, 'Expected Share');
 			}
 			withShare++;
 		}
@@ -294,7 +303,7 @@ function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): num
 	if (withShare > 0 && withShare < arms.length) {
 		const i = arms.findIndex((arm) => arm.expectedShare === undefined || arm.expectedShare === null);
 		fail(
-			`Expected Share is missing for arm "${arms[i].name}" while other arms have one`,
+			`Expected Share is missing for arm ${shown(arms[i].name)} while other arms have one`,
 			'Give every arm an Expected Share, or none (an even split is then assumed).',
 			i,
 			'Expected Share',
@@ -302,7 +311,7 @@ function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): num
 	}
 	if (arms.length < 2) {
 		fail(
-			`only one arm${arms.length ? ` ("${arms[0].name}")` : ''}${where}`,
+			`only one arm${arms.length ? ` (${shown(arms[0].name)})` : ''}${where}`,
 			'An analysis needs the control and at least one variant: send one item per arm.',
 			arms.length ? 0 : undefined,
 		);
@@ -311,8 +320,8 @@ function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): num
 	const control = names.get(experiment.control);
 	if (control === undefined) {
 		fail(
-			`no arm is called "${experiment.control}" (the Control Arm setting)${where}`,
-			`The arms are ${[...names.keys()].map((n) => `"${n}"`).join(', ')}. Set Control Arm to one of them, or leave it empty to use the first item.`,
+			`no arm is called ${shown(experiment.control)} (the Control Arm setting)${where}`,
+			`The arms are ${[...names.keys()].slice(0, 20).map((name) => shown(name)).join(', ')}. Set Control Arm to one of them, or leave it empty to use the first item.`,
 			0,
 			'Control Arm',
 		);
@@ -324,7 +333,7 @@ function checkArms(experiment: ExperimentInput, settings: ResolvedSettings): num
  * Visitors per arm to detect the minimum detectable effect: Evan Miller's size at the control's
  * observed rate (conversions) or the two-sample size with the control's sd (continuous), at the
  * configured α (not divided among variants) and power. Null when the effect is 0 in absolute terms
- * (a relative effect on a control of 0).
+ * (a relative effect on a control of 0) and when the size is beyond 2⁵³ visitors (an effect too small to detect).
  */
 function requiredSample(control: ArmInput, settings: ResolvedSettings): number | null {
 	const { minimumDetectableEffect: mde, effectType, zCritical, zBeta } = settings;
@@ -337,11 +346,21 @@ function requiredSample(control: ArmInput, settings: ResolvedSettings): number |
 			if (p - delta < 0) return null;
 			delta = -delta;
 		}
-		return roundUp(evanMillerSampleSize(p, delta, zCritical, zBeta));
+		return reachable(roundUp(evanMillerSampleSize(p, delta, zCritical, zBeta)));
 	}
 	const delta = effectType === 'relative' ? Math.abs(control.mean as number) * mde : mde;
 	if (delta === 0) return null;
-	return Math.max(2, roundUp(continuousSampleSize(control.sd as number, delta, zCritical, zBeta)));
+	return reachable(Math.max(2, roundUp(continuousSampleSize(control.sd as number, delta, zCritical, zBeta))));
+}
+
+/** A size no experiment can reach (past 2⁵³ visitors, or overflowing to Infinity) is null, as "cannot be sized". */
+const reachable = (size: number): number | null => (Number.isSafeInteger(size) ? size : null);
+
+/** The relative lift and its interval; null (as for a control of 0) when an end overflows. */
+function interval(lift: number, halfWidth: number): { lift: number; low: number; high: number } | null {
+	const low = lift - halfWidth;
+	const high = lift + halfWidth;
+	return Number.isFinite(low) && Number.isFinite(high) ? { lift, low, high } : null;
 }
 
 interface Comparison {
@@ -382,8 +401,7 @@ function compare(a: ArmInput, b: ArmInput, index: number, settings: ResolvedSett
 		};
 		const lift = relativeLift(test.rateA, test.rateA * (1 - test.rateA), nA, test.rateB, test.rateB * (1 - test.rateB), nB);
 		if (lift) {
-			const w = settings.zCritical * lift.standardError;
-			relative = { lift: lift.lift, low: lift.lift - w, high: lift.lift + w };
+			relative = interval(lift.lift, settings.zCritical * lift.standardError);
 		}
 		bayes = betaBinomialComparison(cA, nA, cB, nB);
 	} else {
@@ -392,7 +410,7 @@ function compare(a: ArmInput, b: ArmInput, index: number, settings: ResolvedSett
 		const test = welchTest(nA, a.mean as number, sdA, nB, b.mean as number, sdB, settings.alpha);
 		if (!test) {
 			fail(
-				`arms "${b.name}" and "${a.name}" both have a Standard Deviation of 0 but different means${where}`,
+				`arms ${shown(b.name)} and ${shown(a.name)} both have a Standard Deviation of 0 but different means${where}`,
 				'A t-test needs variation within the arms. Check that Standard Deviation is the spread per visitor, not 0.',
 				index,
 				'Standard Deviation',
@@ -411,8 +429,7 @@ function compare(a: ArmInput, b: ArmInput, index: number, settings: ResolvedSett
 		};
 		const lift = relativeLift(a.mean as number, sdA * sdA, nA, b.mean as number, sdB * sdB, nB);
 		if (lift) {
-			const w = lift.standardError > 0 ? tQuantile(1 - settings.alpha / 2, test.degreesOfFreedom) * lift.standardError : 0;
-			relative = { lift: lift.lift, low: lift.lift - w, high: lift.lift + w };
+			relative = interval(lift.lift, lift.standardError > 0 ? tQuantile(1 - settings.alpha / 2, test.degreesOfFreedom) * lift.standardError : 0);
 		}
 		bayes = normalComparison(test.difference, test.standardError);
 	}
@@ -439,7 +456,7 @@ function compare(a: ArmInput, b: ArmInput, index: number, settings: ResolvedSett
 export function analyzeExperiment(experiment: ExperimentInput, settings: ResolvedSettings): ResultRow[] {
 	const controlIndex = checkArms(experiment, settings);
 	const { arms } = experiment;
-	const where = experiment.key ? ` in experiment "${experiment.key}"` : '';
+	const where = experiment.key ? ` in experiment ${shown(experiment.key)}` : '';
 	const control = arms[controlIndex];
 	const conversion = settings.metric === 'conversion';
 	const k = arms.length;
@@ -503,7 +520,7 @@ export function analyzeExperiment(experiment: ExperimentInput, settings: Resolve
 			minimumSample: settings.minimumSample,
 			requiredSampleSize,
 		});
-		const probability = up ? c.bayes.probabilityBHigher : 1 - c.bayes.probabilityBHigher;
+		const probability = up ? c.bayes.probabilityBHigher : c.bayes.probabilityAHigher;
 		const summary = treatmentSummary({
 			arm: arm.name,
 			control: control.name,

@@ -10,7 +10,8 @@
  * and fall. So the sum starts at the peak (one betaln evaluation), walks outward with the ratio
  * (no special functions, no allocation) and stops when the terms left, each no larger than the last
  * one added, cannot change the sum by 2⁻⁵⁶ of itself. Of the four equivalent forms (sum over αB,
- * or 1 − the sum over αA, or the same on 1 − p with the β's) the one with the fewest terms is used.
+ * or 1 − the sum over αA, or the same on 1 − p with the β's) the direct one with fewer terms is summed for
+ * each direction, P(B > A) and P(A > B), and the smaller chance kept, so that it keeps its digits.
  *
  * Expected loss (Chris Stucchio, "Bayesian A/B Testing at VWO", 2015): the conversion rate given up,
  * on average, by choosing an arm: loss(B) = E[max(pA − pB, 0)], loss(A) = E[max(pB − pA, 0)].
@@ -31,6 +32,8 @@ import { normalCdf, normalPdf } from './dist';
 export interface BayesResult {
 	/** P(B's true value > A's). */
 	probabilityBHigher: number;
+	/** P(A's true value > B's), computed on its own so that a tiny one is not 1 − (nearly 1). */
+	probabilityAHigher: number;
 	/** E[max(A − B, 0)]: what choosing B gives up when higher is better. */
 	lossChoosingB: number;
 	/** E[max(B − A, 0)]: what keeping A gives up when higher is better. */
@@ -63,16 +66,21 @@ function peakSum(a: number, b: number, c: number, d: number): number {
 	return Math.exp(logPeak + Math.log(sum));
 }
 
+/**
+ * P(X > Y) and P(Y > X) for X ~ Beta(a, b), Y ~ Beta(c, d), all four whole numbers ≥ 1. Each is
+ * summed directly (X > Y over a or d terms, Y > X over c or b), the smaller is kept and the larger
+ * is 1 − it: a chance of 1e-19 keeps its digits instead of being lost in 1 − 0.99999….
+ */
+export function betaTails(a: number, b: number, c: number, d: number): { greater: number; less: number } {
+	// X > Y ⇔ 1 − Y > 1 − X, and 1 − X ~ Beta(b, a): two direct sums for each direction.
+	const greater = Math.min(1, Math.max(0, a <= d ? peakSum(a, b, c, d) : peakSum(d, c, b, a)));
+	const less = Math.min(1, Math.max(0, c <= b ? peakSum(c, d, a, b) : peakSum(b, a, d, c)));
+	return greater <= less ? { greater, less: 1 - greater } : { greater: 1 - less, less };
+}
+
 /** P(X > Y) for X ~ Beta(a, b), Y ~ Beta(c, d), all four whole numbers ≥ 1. */
 export function probabilityGreater(a: number, b: number, c: number, d: number): number {
-	// X > Y ⇔ 1 − Y > 1 − X, and 1 − X ~ Beta(b, a): four sums with a, c, d or b terms.
-	const fewest = Math.min(a, b, c, d);
-	let p: number;
-	if (fewest === a) p = peakSum(a, b, c, d);
-	else if (fewest === c) p = 1 - peakSum(c, d, a, b);
-	else if (fewest === d) p = peakSum(d, c, b, a);
-	else p = 1 - peakSum(b, a, d, c);
-	return p < 0 ? 0 : p > 1 ? 1 : p;
+	return betaTails(a, b, c, d).greater;
 }
 
 /** Exact Beta-binomial comparison of B against A with uniform Beta(1, 1) priors. */
@@ -86,14 +94,16 @@ export function betaBinomialComparison(
 	const betaA = 1 + visitorsA - conversionsA;
 	const alphaB = 1 + conversionsB;
 	const betaB = 1 + visitorsB - conversionsB;
-	const p = probabilityGreater(alphaB, betaB, alphaA, betaA);
+	const tails = betaTails(alphaB, betaB, alphaA, betaA);
+	const p = tails.greater;
 	const meanA = alphaA / (alphaA + betaA);
 	const meanB = alphaB / (alphaB + betaB);
 	const k = Math.exp(betaln(alphaA + alphaB, betaA + betaB) - betaln(alphaA, betaA) - betaln(alphaB, betaB));
 	const overlap = k * (1 / (alphaA + betaA) + 1 / (alphaB + betaB));
 	return {
 		probabilityBHigher: p,
-		lossChoosingB: Math.max(0, (meanA - meanB) * (1 - p) + overlap),
+		probabilityAHigher: tails.less,
+		lossChoosingB: Math.max(0, (meanA - meanB) * tails.less + overlap),
 		lossChoosingA: Math.max(0, (meanB - meanA) * p + overlap),
 	};
 }
@@ -103,6 +113,7 @@ export function normalComparison(difference: number, standardError: number): Bay
 	if (!(standardError > 0)) {
 		return {
 			probabilityBHigher: difference > 0 ? 1 : difference < 0 ? 0 : 0.5,
+			probabilityAHigher: difference < 0 ? 1 : difference > 0 ? 0 : 0.5,
 			lossChoosingB: Math.max(0, -difference),
 			lossChoosingA: Math.max(0, difference),
 		};
@@ -111,6 +122,7 @@ export function normalComparison(difference: number, standardError: number): Bay
 	const density = standardError * normalPdf(z);
 	return {
 		probabilityBHigher: normalCdf(z),
+		probabilityAHigher: normalCdf(-z),
 		lossChoosingB: Math.max(0, density - difference * normalCdf(-z)),
 		lossChoosingA: Math.max(0, density + difference * normalCdf(z)),
 	};

@@ -6,7 +6,7 @@
  * with σ² the per-visitor variance: p(1 − p) for a conversion rate, sd² for a continuous metric.
  * Dividing by |μA| (GrowthBook divides by μA) keeps the sign meaning "B is higher" when a metric's
  * control mean is negative; the variance is the same because only even powers of μA appear.
- * Undefined (null) when the control mean is 0.
+ * Undefined (null) when the control mean is 0, or so close to 0 that the lift or its error overflow.
  */
 export interface RelativeLift {
 	lift: number;
@@ -24,5 +24,7 @@ export function relativeLift(
 	if (meanA === 0) return null;
 	const a2 = meanA * meanA;
 	const variance = (varianceA * meanB * meanB) / (a2 * a2 * visitorsA) + varianceB / (a2 * visitorsB);
-	return { lift: (meanB - meanA) / Math.abs(meanA), standardError: Math.sqrt(variance) };
+	const lift = (meanB - meanA) / Math.abs(meanA);
+	const standardError = Math.sqrt(variance);
+	return Number.isFinite(lift) && Number.isFinite(standardError) ? { lift, standardError } : null;
 }

@@ -93,6 +93,9 @@ export interface SampleSizePlan {
 	summary: string;
 }
 
+/** More arms than this is a data mistake, not an experiment. */
+const MAX_ARMS = 1000;
+
 function percent(x: number): string {
 	return `${Number((x * 100).toFixed(2))}%`;
 }
@@ -141,10 +144,10 @@ export function planSampleSize(input: SampleSizePlanInput): SampleSizePlan {
 			'power',
 		);
 	}
-	if (!(Number.isInteger(arms) && arms >= 2)) {
+	if (!(Number.isInteger(arms) && arms >= 2 && arms <= MAX_ARMS)) {
 		throw new SampleSizeInputError(
 			`Number of Arms is ${arms}`,
-			'Count the control and every variant: a whole number of 2 or more.',
+			'Count the control and every variant: a whole number from 2 to 1,000.',
 			'arms',
 		);
 	}
@@ -161,6 +164,14 @@ export function planSampleSize(input: SampleSizePlanInput): SampleSizePlan {
 	const perArm = roundUp(evanMillerSampleSize(p, delta, zAlpha, zBeta));
 	const pooledPerArm = roundUp(pooledSampleSize(p, delta, zAlpha, zBeta));
 	const total = perArm * arms;
+	// A size past 2⁵³ visitors (Infinity or NaN for an effect near 0) is no plan: say so instead.
+	if (!Number.isSafeInteger(total) || !Number.isSafeInteger(pooledPerArm * arms)) {
+		throw new SampleSizeInputError(
+			`a change from ${percent(p)} to ${percent(target)} is too small to detect: it needs more than 9,007,199,254,740,991 visitors`,
+			'Raise the Minimum Detectable Effect to the smallest change that matters to the business.',
+			'minimumDetectableEffect',
+		);
+	}
 	const days = dailyVisitors > 0 ? Math.ceil(total / dailyVisitors) : null;
 	const duration = days === null ? '' : `: about ${grouped(days)} day${days === 1 ? '' : 's'} at ${grouped(dailyVisitors)} visitors a day`;
 	return {

@@ -62,6 +62,9 @@ export function welchTest(
 
 /** Welch–Satterthwaite degrees of freedom for two variances of the mean, v = s²/n. */
 export function welchDegreesOfFreedom(vA: number, visitorsA: number, vB: number, visitorsB: number): number {
-	const variance = vA + vB;
-	return (variance * variance) / ((vA * vA) / (visitorsA - 1) + (vB * vB) / (visitorsB - 1));
+	// ν does not change when both variances are scaled; scaling by the larger keeps the squares finite.
+	const scale = Math.max(vA, vB);
+	const a = vA / scale;
+	const b = vB / scale;
+	return ((a + b) * (a + b)) / ((a * a) / (visitorsA - 1) + (b * b) / (visitorsB - 1));
 }

@@ -12,7 +12,9 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { readMoney } from '../../shared/fields';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import type { Transport } from '../../shared/transport';
 import { RESOURCES, type ResourceName } from '../engine/resources';
 import { outcomeItems, sendInChunks, type Entry } from './shared';
@@ -34,7 +36,7 @@ function plan(ctx: IExecuteFunctions, json: Json, i: number): Planned | 'skip' {
 	}
 	if (action === 'none') return 'skip';
 	if (json.platform !== undefined && json.platform !== 'amazon') {
-		throw itemError(ctx, i, `is a ${String(json.platform)} change, not an Amazon one`, 'Send Meta changes to the Meta Ads node.');
+		throw itemError(ctx, i, `is a ${shown(json.platform)} change, not an Amazon one`, 'Send Meta changes to the Meta Ads node.');
 	}
 	const after = (json.after ?? {}) as Json;
 	const id = text(json.entityId);
@@ -46,11 +48,7 @@ function plan(ctx: IExecuteFunctions, json: Json, i: number): Planned | 'skip' {
 			if (!id) throw itemError(ctx, i, 'has no entityId', 'Connect the Bid Optimizer\'s Changes output unchanged.');
 			const body: Json = { [RESOURCES[resource].idField]: id };
 			if (action === 'pause') body.state = 'PAUSED';
-			else {
-				const bid = Number(after.bid);
-				if (!(bid > 0)) throw itemError(ctx, i, `has no new bid (after.bid is ${JSON.stringify(after.bid)})`, 'Connect the Bid Optimizer\'s Changes output unchanged.');
-				body.bid = bid;
-			}
+			else body.bid = readMoney(ctx, i, after.bid, 'after.bid', '0.75');
 			return { resource, method: 'PUT', entry: { item: i, body } };
 		}
 		case 'createKeyword':
@@ -66,11 +64,11 @@ function plan(ctx: IExecuteFunctions, json: Json, i: number): Planned | 'skip' {
 			for (const field of ['campaignId', 'adGroupId', 'keywordText'] as const) {
 				if (!body[field]) throw itemError(ctx, i, `has no ${field}`, 'Connect the Bid Optimizer\'s Changes output unchanged.');
 			}
-			if (!negative && Number(after.bid) > 0) body.bid = Number(after.bid);
+			if (!negative && after.bid !== undefined && after.bid !== null) body.bid = readMoney(ctx, i, after.bid, 'after.bid', '0.75');
 			return { resource: negative ? 'negativeKeywords' : 'keywords', method: 'POST', entry: { item: i, body } };
 		}
 		default:
-			throw itemError(ctx, i, `has action "${action}", which Amazon Ads does not apply`, 'Send only Amazon keyword, target and search-term changes here.');
+			throw itemError(ctx, i, `has action ${shown(action)}, which Amazon Ads does not apply`, 'Send only Amazon keyword, target and search-term changes here.');
 	}
 }
 

@@ -4,6 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { readMoney } from '../../shared/fields';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
 import type { Transport } from '../../shared/transport';
 import { MAX_PARENT_IDS, MAX_PER_REQUEST, RESOURCES, type Resource, type ResourceName } from '../engine/resources';
@@ -29,7 +30,7 @@ function createBody(ctx: IExecuteFunctions, resource: ResourceName, i: number): 
 				name: requiredText(ctx, 'name', 'Name', i),
 				targetingType: param(ctx, 'targetingType', i),
 				state,
-				budget: { budgetType: 'DAILY', budget: param(ctx, 'dailyBudget', i) },
+				budget: { budgetType: 'DAILY', budget: readMoney(ctx, i, param(ctx, 'dailyBudget', i), 'Daily Budget', '20') },
 			};
 			if (extra.startDate) body.startDate = extra.startDate;
 			if (extra.endDate) body.endDate = extra.endDate;
@@ -38,7 +39,7 @@ function createBody(ctx: IExecuteFunctions, resource: ResourceName, i: number): 
 			return body;
 		}
 		case 'adGroups':
-			return { campaignId: requiredText(ctx, 'campaignId', 'Campaign ID', i), name: requiredText(ctx, 'name', 'Name', i), defaultBid: param(ctx, 'defaultBid', i), state };
+			return { campaignId: requiredText(ctx, 'campaignId', 'Campaign ID', i), name: requiredText(ctx, 'name', 'Name', i), defaultBid: readMoney(ctx, i, param(ctx, 'defaultBid', i), 'Default Bid', '0.75'), state };
 		case 'keywords': {
 			const body: Json = {
 				campaignId: requiredText(ctx, 'campaignId', 'Campaign ID', i),
@@ -47,8 +48,8 @@ function createBody(ctx: IExecuteFunctions, resource: ResourceName, i: number): 
 				matchType: param(ctx, 'matchType', i),
 				state,
 			};
-			const bid = ctx.getNodeParameter('bid', i, 0) as number;
-			if (bid > 0) body.bid = bid;
+			const bid = ctx.getNodeParameter('bid', i, 0) as unknown;
+			if (bid !== 0 && bid !== '' && bid !== undefined && bid !== null) body.bid = readMoney(ctx, i, bid, 'Bid', '0.75');
 			return body;
 		}
 		case 'negativeKeywords':
@@ -78,8 +79,8 @@ function createBody(ctx: IExecuteFunctions, resource: ResourceName, i: number): 
 				expressionType: 'MANUAL',
 				state,
 			};
-			const bid = ctx.getNodeParameter('bid', i, 0) as number;
-			if (bid > 0) body.bid = bid;
+			const bid = ctx.getNodeParameter('bid', i, 0) as unknown;
+			if (bid !== 0 && bid !== '' && bid !== undefined && bid !== null) body.bid = readMoney(ctx, i, bid, 'Bid', '0.75');
 			return body;
 		}
 	}
@@ -91,16 +92,13 @@ function updateBody(ctx: IExecuteFunctions, resource: Resource, name: ResourceNa
 	const fields = ctx.getNodeParameter('updateFields', i, {}) as Json;
 	const given = (key: string) => fields[key] !== undefined && fields[key] !== null && fields[key] !== '';
 	if (given('state')) body.state = fields.state;
-	if (given('bid') && (name === 'keywords' || name === 'targets')) body.bid = Number(fields.bid);
+	if (given('bid') && (name === 'keywords' || name === 'targets')) body.bid = readMoney(ctx, i, fields.bid, 'Bid', '0.75');
 	if (given('name') && (name === 'campaigns' || name === 'adGroups')) body.name = fields.name;
-	if (given('defaultBid') && name === 'adGroups') body.defaultBid = Number(fields.defaultBid);
-	if (given('dailyBudget') && name === 'campaigns') body.budget = { budgetType: 'DAILY', budget: Number(fields.dailyBudget) };
+	if (given('defaultBid') && name === 'adGroups') body.defaultBid = readMoney(ctx, i, fields.defaultBid, 'Default Bid', '0.75');
+	if (given('dailyBudget') && name === 'campaigns') body.budget = { budgetType: 'DAILY', budget: readMoney(ctx, i, fields.dailyBudget, 'Daily Budget', '20') };
 	if (given('biddingStrategy') && name === 'campaigns') body.dynamicBidding = { strategy: fields.biddingStrategy };
 	if (Object.keys(body).length === 1) {
 		throw itemError(ctx, i, 'nothing to update', 'Add at least one Update Field (a bid, a state, …).');
-	}
-	for (const key of ['bid', 'defaultBid'] as const) {
-		if (key in body && !(Number(body[key]) > 0)) throw itemError(ctx, i, `${key === 'bid' ? 'Bid' : 'Default Bid'} is ${String(fields[key])}`, 'Use a bid above 0, e.g. 0.75.');
 	}
 	return body;
 }

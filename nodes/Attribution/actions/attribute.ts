@@ -21,6 +21,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readText } from '../../shared/fields';
 import { asNodeError, errorItem } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { journeySplit, runModels, totals, usesNonConverting } from '../engine/attribute';
 import { buildJourneys, journeysFromList, type BuiltJourneys, type JourneyInput, type JourneyStats } from '../engine/journeys';
 import { spendAmount, spendMetrics, spendTableRows, type SpendRow } from '../engine/spend';
@@ -96,6 +97,15 @@ const list = (text: string) =>
 			.map((s) => s.trim().toLowerCase())
 			.filter(Boolean),
 	);
+
+/** The lookback window in days, 0 for none; NaN, true or text is refused (NaN would silently mean "no limit"). */
+function lookbackOf(ctx: IExecuteFunctions): number {
+	const days = ctx.getNodeParameter('lookbackDays', 0, 30) as unknown;
+	if (typeof days === 'number' && Number.isFinite(days) && days >= 0) return days;
+	throw new NodeOperationError(ctx.getNode(), `Lookback Window (Days) is ${shown(days)}, not a number of days`, {
+		description: 'Set the number of days before a conversion that a touch still counts, e.g. 30, or 0 for no limit.',
+	});
+}
 
 function settingsFrom(options: IDataObject): ModelSettings {
 	return {
@@ -225,7 +235,7 @@ export function attributeItems(ctx: IExecuteFunctions): INodeExecutionData[][] {
 	if (input === 'events') {
 		const conversionTypes = list(ctx.getNodeParameter('conversionEvents', 0, 'purchase, conversion') as string);
 		const touchTypes = list((options.touchEvents as string | undefined) ?? '');
-		const lookbackDays = ctx.getNodeParameter('lookbackDays', 0, 30) as number;
+		const lookbackDays = lookbackOf(ctx);
 		const userIndex = new Map<string, number>();
 		const n = items.length;
 		const user = new Int32Array(n);
@@ -447,7 +457,7 @@ export function attributeItems(ctx: IExecuteFunctions): INodeExecutionData[][] {
 	const summary: IDataObject = {
 		models: [...models],
 		creditBy: groupBy,
-		...(input === 'events' ? { lookbackDays: ctx.getNodeParameter('lookbackDays', 0, 30) as number } : {}),
+		...(input === 'events' ? { lookbackDays: lookbackOf(ctx) } : {}),
 		items: items.length,
 		conversions: total.conversions,
 		value: total.value,

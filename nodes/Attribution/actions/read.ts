@@ -8,6 +8,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { groupChannel } from '../../shared/channelGrouping';
 import { readText, type Field, type FieldReader } from '../../shared/fields';
+import { FIGURE_LIMIT, FIGURE_LIMIT_TEXT } from '../../shared/limits';
+import { shown } from '../../shared/show';
 import { toMillis } from '../../shared/timestamps';
 
 /** One item's data is unusable: `code` counts it in the summary, `fix` tells the marketer what to do. */
@@ -100,10 +102,13 @@ export function readValue(raw: unknown, label: string, fallback: () => unknown):
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 0;
 	const number = typeof value === 'string' ? Number(value.trim()) : value;
 	if (typeof number !== 'number' || !Number.isFinite(number)) {
-		throw new BadData('badValue', label, `${label} is ${JSON.stringify(value)}, not a number`, `Map "${label}" to a field holding a plain number, e.g. 49.90.`);
+		throw new BadData('badValue', label, `${label} is ${shown(value)}, not a number`, `Map "${label}" to a field holding a plain number, e.g. 49.90.`);
 	}
 	if (number < 0) {
 		throw new BadData('negativeValue', label, `${label} is negative (${number})`, `Conversion values must be 0 or more; refunds belong in a separate report.`);
+	}
+	if (number > FIGURE_LIMIT) {
+		throw new BadData('badValue', label, `${label} is ${number}, above ${FIGURE_LIMIT_TEXT}`, 'Give the value of one conversion in currency units, e.g. 49.90.');
 	}
 	return number;
 }
@@ -118,7 +123,7 @@ export function readTime(raw: unknown, label: string, required: boolean): number
 		throw new BadData(
 			'badTimestamp',
 			label,
-			`${label} ${JSON.stringify(raw)} cannot be read as a time`,
+			`${label} ${shown(raw)} cannot be read as a time`,
 			'Use ISO 8601 (e.g. 2024-05-01T09:30:00Z or 2024-05-01T11:30:00+02:00) or epoch milliseconds.',
 		);
 	}
@@ -145,7 +150,7 @@ export function readConverted(raw: unknown): boolean {
 	throw new BadData(
 		'badConverted',
 		FIELDS.converted.label,
-		`Converted is ${JSON.stringify(raw)}, not true or false`,
+		`Converted is ${shown(raw)}, not true or false`,
 		'Map "Converted" to a true/false field, e.g. {{ $json.conversions > 0 }}.',
 	);
 }
@@ -169,7 +174,7 @@ export function readTouches(raw: unknown): RawTouch[] {
 		throw new BadData(
 			'badTouches',
 			FIELDS.touches.label,
-			`Touches is ${JSON.stringify(raw) ?? 'missing'}, not a list`,
+			`Touches is ${shown(raw) ?? 'missing'}, not a list`,
 			'Map "Touches" to a list such as ["Email", "Paid Search"] or [{"channel": "Email", "timestamp": "…"}].',
 		);
 	}
@@ -184,6 +189,6 @@ export function readTouches(raw: unknown): RawTouch[] {
 			const when = t.timestamp ?? t.time;
 			return { channel, campaign: text(t.campaign), time: readTime(when, `Touch ${k} timestamp`, false) };
 		}
-		throw new BadData('badTouches', FIELDS.touches.label, `touch ${k} is ${JSON.stringify(touch)}`, 'Each touch is a channel name or an object with a channel.');
+		throw new BadData('badTouches', FIELDS.touches.label, `touch ${k} is ${shown(touch)}`, 'Each touch is a channel name or an object with a channel.');
 	});
 }

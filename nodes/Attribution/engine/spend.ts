@@ -3,8 +3,10 @@
  *   CPA = spend / credited conversions   (null when the group has no positive credit)
  *   ROAS = credited value / spend        (null when there is no spend)
  */
-import { AttributionError } from './types';
+import { FIGURE_LIMIT, FIGURE_LIMIT_TEXT } from '../../shared/limits';
+import { shown } from '../../shared/show';
 
+import { AttributionError } from './types';
 export interface SpendMetrics {
 	spend: number;
 	cpa: number | null;
@@ -26,9 +28,10 @@ export function spendAmount(raw: unknown): number {
 	}
 	const value = typeof raw === 'string' ? Number(raw.trim()) : raw;
 	if (typeof value !== 'number' || !Number.isFinite(value)) {
-		throw new AttributionError(`the spend amount ${JSON.stringify(raw)} is not a number`, 'Use a plain number for spend, e.g. 120.5.');
+		throw new AttributionError(`the spend amount ${shown(raw)} is not a number`, 'Use a plain number for spend, e.g. 120.5.');
 	}
 	if (value < 0) throw new AttributionError(`the spend amount ${value} is negative`, 'Spend is an amount paid: use 0 or more.');
+	if (value > FIGURE_LIMIT) throw new AttributionError(`the spend amount ${value} is above ${FIGURE_LIMIT_TEXT}`, 'Give spend in currency units, e.g. 120.5.');
 	return value;
 }
 
@@ -62,7 +65,7 @@ export function spendTableRows(table: unknown): SpendRow[] {
 	if (Array.isArray(parsed)) {
 		return parsed.map((row, index) => {
 			if (!row || typeof row !== 'object' || Array.isArray(row)) {
-				throw new AttributionError(`spend table row ${index} is ${JSON.stringify(row)}, not an object`, 'Give each row a channel (and/or campaign) and a spend, e.g. {"channel": "Email", "spend": 120}.');
+				throw new AttributionError(`spend table row ${index} is ${shown(row)}, not an object`, 'Give each row a channel (and/or campaign) and a spend, e.g. {"channel": "Email", "spend": 120}.');
 			}
 			const r = row as Record<string, unknown>;
 			return {
@@ -75,5 +78,5 @@ export function spendTableRows(table: unknown): SpendRow[] {
 	if (parsed && typeof parsed === 'object') {
 		return Object.entries(parsed as Record<string, unknown>).map(([key, spend]) => ({ key, spend }));
 	}
-	throw new AttributionError(`the spend table is ${JSON.stringify(parsed)}`, 'Write it as {"Email": 120, "Paid Search": 900} or a list of {"channel", "spend"} rows.');
+	throw new AttributionError(`the spend table is ${shown(parsed)}`, 'Write it as {"Email": 120, "Paid Search": 900} or a list of {"channel", "spend"} rows.');
 }

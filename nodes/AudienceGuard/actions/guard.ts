@@ -48,6 +48,7 @@ import {
 	type LedgerTable,
 	type PostgresCredential,
 } from './postgresLedger';
+import { now as clockNow } from '../../shared/clock';
 
 const OUTPUT = { send: 0, delay: 1, blocked: 2 } as const;
 
@@ -146,9 +147,10 @@ export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecution
 	const items = ctx.getInputData();
 	const settings = readSettings(ctx);
 	const ledger = ctx.getNodeParameter('ledger', 0) as 'input' | 'postgres';
+	const table = ledger === 'postgres' ? readLedgerTable(ctx) : undefined;
 	const continueOnFail = ctx.continueOnFail();
 	const read = fieldReader(ctx);
-	const now = Date.now();
+	const now = clockNow();
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	const routed = new Array<{ output: number; item: INodeExecutionData; resumeAt?: number } | undefined>(items.length);
 
@@ -209,7 +211,7 @@ export async function guardItems(ctx: IExecuteFunctions): Promise<INodeExecution
 	}
 
 	// Phase 2: the Postgres ledger, for the contacts that could go now.
-	if (pending.length > 0) await decideWithPostgres(ctx, settings, now, pending, route, fail);
+	if (table && pending.length > 0) await decideWithPostgres(ctx, table, settings, now, pending, route, fail);
 
 	// Phase 3: every item on its output; Delay soonest first (a stable sort keeps input order on ties).
 	const delayed: Array<{ item: INodeExecutionData; resumeAt: number }> = [];
@@ -245,20 +247,24 @@ function describeFailure(error: unknown): string {
 		.trim();
 }
 
+/** The ledger's table name, read before any contact is judged so a wrong name stops every run, at any hour. */
+function readLedgerTable(ctx: IExecuteFunctions): LedgerTable {
+	try {
+		return ledgerTable(ctx.getNodeParameter('table', 0) as string);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), 'Ledger Table is not a plain table name', { description: (error as Error).message });
+	}
+}
+
 async function decideWithPostgres(
 	ctx: IExecuteFunctions,
+	table: LedgerTable,
 	settings: GuardSettings,
 	now: number,
 	pending: Pending[],
 	route: (i: number, verdict: Verdict, extra?: Extra) => void,
 	fail: (i: number, error: Error) => void,
 ): Promise<void> {
-	let table: LedgerTable;
-	try {
-		table = ledgerTable(ctx.getNodeParameter('table', 0) as string);
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), 'Ledger Table is not a plain table name', { description: (error as Error).message });
-	}
 	const credential = await ctx.getCredentials<PostgresCredential & IDataObject>('postgres');
 	if (credential.sshTunnel) {
 		throw new NodeOperationError(ctx.getNode(), 'The Postgres credential uses an SSH tunnel, which the Audience Guard does not support', {

@@ -10,6 +10,8 @@
  */
 import { Duration } from 'luxon';
 
+import { shown } from '../../shared/show';
+
 import { GuardSettingsError } from './errors';
 
 export type CapScope = 'channel' | 'all';
@@ -59,13 +61,13 @@ export function parseWindow(spec: { amount?: number; unit?: WindowUnit; window?:
 		const text = spec.window.trim().toUpperCase();
 		const duration = Duration.fromISO(text);
 		const fix = 'Use an ISO 8601 duration in weeks, days, hours or minutes, e.g. P1D (a day), P7D, P1W or PT12H.';
-		if (!duration.isValid) throw new GuardSettingsError(`${setting} is "${spec.window}", not an ISO 8601 duration`, fix, setting);
+		if (!duration.isValid) throw new GuardSettingsError(`${setting} is ${shown(spec.window)}, not an ISO 8601 duration`, fix, setting);
 		const parts = duration.toObject();
 		if (parts.years || parts.quarters || parts.months) {
-			throw new GuardSettingsError(`${setting} is "${spec.window}": months and years have no fixed length`, `${fix} For a month, use P30D.`, setting);
+			throw new GuardSettingsError(`${setting} is ${shown(spec.window)}: months and years have no fixed length`, `${fix} For a month, use P30D.`, setting);
 		}
 		const ms = duration.as('milliseconds');
-		if (!(ms > 0)) throw new GuardSettingsError(`${setting} is "${spec.window}", which is no time at all`, fix, setting);
+		if (!(ms > 0)) throw new GuardSettingsError(`${setting} is ${shown(spec.window)}, which is no time at all`, fix, setting);
 		const units: WindowUnit[] = ['weeks', 'days', 'hours', 'minutes'];
 		const named = units.filter((u) => parts[u]).map((u) => plural(parts[u] as number, u));
 		if (parts.seconds || parts.milliseconds) named.push(`${(parts.seconds ?? 0) + (parts.milliseconds ?? 0) / 1000} seconds`);
@@ -74,7 +76,7 @@ export function parseWindow(spec: { amount?: number; unit?: WindowUnit; window?:
 	}
 	const { amount, unit } = spec;
 	if (!unit || !(unit in UNIT_MS)) {
-		throw new GuardSettingsError(`${setting}: the unit "${unit}" is not one of minutes, hours, days, weeks`, 'Choose Minutes, Hours, Days or Weeks.', setting);
+		throw new GuardSettingsError(`${setting}: the unit ${shown(unit)} is not one of minutes, hours, days, weeks`, 'Choose Minutes, Hours, Days or Weeks.', setting);
 	}
 	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {
 		throw new GuardSettingsError(`${setting}: the window is ${amount} ${unit}`, 'Use a window of more than 0, e.g. 1 day or 7 days.', setting);
@@ -94,7 +96,7 @@ export function capRule(spec: CapSpec, index: number): CapRule {
 	}
 	const scope = spec.scope ?? 'channel';
 	if (scope !== 'channel' && scope !== 'all') {
-		throw new GuardSettingsError(`${setting}: the scope is "${scope}"`, 'Choose This Channel or All Channels.', setting);
+		throw new GuardSettingsError(`${setting}: the scope is ${shown(scope)}`, 'Choose This Channel or All Channels.', setting);
 	}
 	const window = parseWindow(spec, setting);
 	return { limit: spec.limit, windowMs: window.ms, windowLabel: window.label, scope };

@@ -4,6 +4,8 @@
  * none of these is an error naming the field, never a guess: a guard that guesses "yes" sends to
  * people who said no.
  */
+import { shown } from '../../shared/show';
+
 import { GuardInputError } from './errors';
 
 export type Consent = 'opted_in' | 'opted_out' | 'unknown';
@@ -33,7 +35,7 @@ export function readConsent(value: unknown): Consent {
 		const record = value as Record<string, unknown>;
 		for (const key of ['status', 'state', 'consent', 'granted', 'value']) if (key in record) return readConsent(record[key]);
 	}
-	throw new GuardInputError(`Consent is ${JSON.stringify(value)}, which is not a consent status`, CONSENT_FIX, 'Consent');
+	throw new GuardInputError(`Consent is ${shown(value)}, which is not a consent status`, CONSENT_FIX, 'Consent');
 }
 
 const YES = words('true', 'yes', 'y', '1', 'unsubscribed', 'opted_out', 'optout');
@@ -54,7 +56,7 @@ export function readUnsubscribed(value: unknown): boolean {
 	}
 	if (value instanceof Date || (typeof value === 'number' && value > 1e9)) return true;
 	throw new GuardInputError(
-		`Unsubscribed is ${JSON.stringify(value)}, neither yes nor no`,
+		`Unsubscribed is ${shown(value)}, neither yes nor no`,
 		'Map "Unsubscribed" to a field holding true or false (or the date the contact unsubscribed, empty if they did not), e.g. {{ $json.unsubscribed }}.',
 		'Unsubscribed',
 	);
@@ -108,7 +110,7 @@ export function readSuppression(value: unknown): string[] {
 		for (const key of ['reason', 'type', 'status']) if (key in record) return readSuppression(record[key]);
 	}
 	throw new GuardInputError(
-		`Suppression is ${JSON.stringify(value)}, which is not a suppression reason`,
+		`Suppression is ${shown(value)}, which is not a suppression reason`,
 		'Map "Suppression" to a field holding the reason a contact must not be messaged (bounced, complained, manual) or a list of reasons, empty when there is none, e.g. {{ $json.suppression }}.',
 		'Suppression',
 	);

@@ -17,6 +17,8 @@
  * A cap only frees up over time (sends leave its window; none enter unless sent), so when no cap
  * is full now, the quiet hours alone set T.
  */
+import { shown } from '../../shared/show';
+
 import { capReason, capRule, checkCap, isoUtc, longestWindow, type CapRule, type CapSpec, type Send } from './caps';
 import { readConsent, readSuppression, readUnsubscribed, type Consent } from './consent';
 import { GuardInputError, GuardSettingsError } from './errors';
@@ -78,11 +80,11 @@ export function resolveSettings(input: GuardSettingsInput): GuardSettings {
 	if (!channel) throw new GuardSettingsError('Channel is empty', 'Choose the channel the message goes out on, e.g. Email.', 'Channel');
 	const unknownConsent = input.unknownConsent ?? 'block';
 	if (unknownConsent !== 'block' && unknownConsent !== 'send') {
-		throw new GuardSettingsError(`Unknown Consent is "${unknownConsent}"`, 'Choose Block or Send.', 'Unknown Consent');
+		throw new GuardSettingsError(`Unknown Consent is ${shown(unknownConsent)}`, 'Choose Block or Send.', 'Unknown Consent');
 	}
 	const whenCapped = input.whenCapped ?? 'delay';
 	if (whenCapped !== 'delay' && whenCapped !== 'block') {
-		throw new GuardSettingsError(`When Capped is "${whenCapped}"`, 'Choose Delay or Block.', 'When Capped');
+		throw new GuardSettingsError(`When Capped is ${shown(whenCapped)}`, 'Choose Delay or Block.', 'When Capped');
 	}
 	const quiet = quietHours(input.quietHoursStart ?? '21:00', input.quietHoursEnd ?? '08:00');
 	const zoneText = (input.defaultTimezone ?? '').trim();
@@ -124,7 +126,7 @@ export function checkContact(fields: ContactFields, settings: GuardSettings): { 
 		if (settings.defaultTimezone) return { consent, zone: settings.defaultTimezone };
 		throw new GuardInputError('Time Zone is missing and there is no Default Time Zone', ZONE_FIX, 'Time Zone');
 	}
-	if (typeof raw !== 'string') throw new GuardInputError(`Time Zone is ${JSON.stringify(raw)}, not a time zone name`, ZONE_FIX, 'Time Zone');
+	if (typeof raw !== 'string') throw new GuardInputError(`Time Zone is ${shown(raw)}, not a time zone name`, ZONE_FIX, 'Time Zone');
 	return { consent, zone: checkZone(raw, 'Time Zone') };
 }
 

@@ -6,6 +6,8 @@
  * one on the guarded channel. An entry may name the message it was (`message`, the guard's Message
  * ID), so that the same message again is recognised. Absent or empty means no sends yet.
  */
+import { shown } from '../../shared/show';
+
 import type { Send } from './caps';
 import { GuardInputError } from './errors';
 
@@ -46,7 +48,7 @@ function parseMessage(record: Record<string, unknown>, index: number): string | 
 	const value = record[key];
 	if (typeof value !== 'string' && typeof value !== 'number') {
 		throw new GuardInputError(
-			`Send History entry ${index} has the message ${JSON.stringify(value).slice(0, 80)}, not a Message ID`,
+			`Send History entry ${index} has the message ${shown(value)}, not a Message ID`,
 			`${FIX} A send may name its message as text, e.g. "message": "welcome".`,
 			'Send History',
 		);
@@ -59,10 +61,10 @@ export function parseHistory(raw: unknown, channel: string): Send[] {
 	if (raw === undefined || raw === null || raw === '') return [];
 	const list = typeof raw === 'string' ? parseJson(raw) : raw;
 	if (list === undefined) {
-		throw new GuardInputError(`Send History is text that is not a list: ${JSON.stringify(raw).slice(0, 80)}`, FIX, 'Send History');
+		throw new GuardInputError(`Send History is text that is not a list: ${shown(raw)}`, FIX, 'Send History');
 	}
 	if (!Array.isArray(list)) {
-		throw new GuardInputError(`Send History is ${JSON.stringify(raw).slice(0, 80)}, not a list of sends`, FIX, 'Send History');
+		throw new GuardInputError(`Send History is ${shown(raw)}, not a list of sends`, FIX, 'Send History');
 	}
 	const sends: Send[] = [];
 	list.forEach((entry: unknown, index) => {
@@ -86,7 +88,7 @@ export function parseHistory(raw: unknown, channel: string): Send[] {
 		const at = parseTime(time);
 		if (!Number.isFinite(at)) {
 			throw new GuardInputError(
-				`Send History entry ${index} has the send time ${JSON.stringify(time)}, which is not a date with a time zone`,
+				`Send History entry ${index} has the send time ${shown(time)}, which is not a date with a time zone`,
 				`${FIX} Times need an offset or Z, e.g. 2026-11-22T07:00:00Z.`,
 				'Send History',
 			);

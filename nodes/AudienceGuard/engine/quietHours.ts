@@ -16,6 +16,8 @@
  */
 import { IANAZone } from 'luxon';
 
+import { shown } from '../../shared/show';
+
 import { GuardInputError, GuardSettingsError } from './errors';
 
 export interface QuietHours {
@@ -83,7 +85,7 @@ export function checkZone(name: string, field: string, setting = false): string 
 	const trimmed = name.trim();
 	const canonical = canonicalZone(trimmed);
 	if (canonical) return canonical;
-	const message = `${field} is "${name}", which is not an IANA time zone`;
+	const message = `${field} is ${shown(name)}, which is not an IANA time zone`;
 	const fix = `Use a time zone name from the IANA database, such as Europe/Berlin, America/New_York or Asia/Tokyo${
 		/^[+-]?\d|^(utc|gmt)[+-]/i.test(trimmed) ? ' (a fixed offset would ignore daylight saving time)' : ''
 	}.`;

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fieldReader } from '../../shared/fields';
 import { asNodeError, itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { parseIsoDate, segmentZone } from '../engine/dates';
 import {
 	compileSegment,
@@ -18,7 +19,10 @@ import {
 	type CompiledSegment,
 	type Explained,
 	type SegmentDefinition,
+	DEFAULT_EXPRESSION_LIMITS,
+	type ExpressionLimits,
 } from '../engine';
+import { now as clockNow } from '../../shared/clock';
 
 interface BuilderCondition {
 	field?: string;
@@ -105,6 +109,29 @@ export function readDefinition(ctx: IExecuteFunctions, itemIndex: number, cache?
 export interface RunSettings {
 	now: number;
 	timeZone: string;
+	expressionLimits: Partial<ExpressionLimits>;
+}
+
+const LIMIT_OPTIONS: Array<[name: string, label: string, key: keyof ExpressionLimits]> = [
+	['expressionTimeLimit', 'Expression Time Limit (Milliseconds)', 'timeMs'],
+	['expressionDepthLimit', 'Expression Depth Limit', 'depth'],
+	['expressionListSizeLimit', 'Expression List Size Limit', 'listSize'],
+];
+
+/** The JSONata bounds set in the options (the engine's defaults for the rest). */
+function limitsOf(ctx: IExecuteFunctions, options: IDataObject): Partial<ExpressionLimits> {
+	const limits: Partial<ExpressionLimits> = {};
+	for (const [name, label, key] of LIMIT_OPTIONS) {
+		const v = options[name];
+		if (v === undefined || v === null || v === '') continue;
+		if (typeof v !== 'number' || !Number.isFinite(v) || v < 1) {
+			throw new NodeOperationError(ctx.getNode(), `${label} is ${String(v).slice(0, 50)}, not a number of at least 1`, {
+				description: `Set ${label} to a whole number such as ${DEFAULT_EXPRESSION_LIMITS[key]}, or remove the option for that default.`,
+			});
+		}
+		limits[key] = v;
+	}
+	return limits;
 }
 
 /** The execution time and time zone every relative date is measured in. */
@@ -119,7 +146,7 @@ export function runSettings(ctx: IExecuteFunctions): RunSettings {
 			description: 'Set the Time Zone option to an IANA name such as "Europe/Berlin", or leave it empty for the workflow\'s time zone.',
 		});
 	}
-	let now = Date.now();
+	let now = clockNow();
 	if (options.evaluateAt) {
 		const value = options.evaluateAt as unknown;
 		const text = (value instanceof Date ? value.toISOString() : String(value)).trim();
@@ -127,12 +154,12 @@ export function runSettings(ctx: IExecuteFunctions): RunSettings {
 		now = parseIsoDate(text, zone);
 		if (Number.isNaN(now)) now = Date.parse(text);
 		if (Number.isNaN(now)) {
-			throw new NodeOperationError(ctx.getNode(), `Evaluate At is "${text}", not a date`, {
+			throw new NodeOperationError(ctx.getNode(), `Evaluate At is ${shown(text)}, not a date`, {
 				description: 'Give a date and time such as 2024-05-01T09:00:00, or leave it empty for the time of the run.',
 			});
 		}
 	}
-	return { now, timeZone };
+	return { now, timeZone, expressionLimits: limitsOf(ctx, options) };
 }
 
 export interface Prepared {
@@ -175,7 +202,7 @@ function evaluationError(ctx: IExecuteFunctions, error: unknown, i: number): Err
 
 /**
  * Evaluates the segment for every item. Synchronous definitions run in one tight loop; with
- * JSONata, items whose decision needs it are awaited together. `explain` adds the reasons.
+ * JSONata, items whose decision needs it are awaited one after the other. `explain` adds the reasons.
  */
 export async function evaluateItems(ctx: IExecuteFunctions, prepared: Prepared, explain: boolean): Promise<Outcome[]> {
 	const items = ctx.getInputData();
@@ -183,25 +210,21 @@ export async function evaluateItems(ctx: IExecuteFunctions, prepared: Prepared, 
 	const needsEvents = prepared.definition.hasEvents;
 	const { segment } = prepared;
 	const out = new Array<Outcome>(items.length);
-	const pending: Array<Promise<void>> = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const events = needsEvents ? read('events', i) : undefined;
+			// With JSONata, one contact at a time: each evaluation's time limit then counts its own time only.
 			if (explain) {
 				const result = segment.explain(items[i].json, events);
-				if (result instanceof Promise) {
-					pending.push(result.then((r) => void (out[i] = r), (error) => void (out[i] = evaluationError(ctx, error, i))));
-				} else out[i] = result;
+				out[i] = result instanceof Promise ? await result : result;
 			} else {
 				const result = segment.test(items[i].json, events);
-				if (typeof result === 'boolean') out[i] = { matched: result, reasons: [] };
-				else pending.push(result.then((m) => void (out[i] = { matched: m, reasons: [] }), (error) => void (out[i] = evaluationError(ctx, error, i))));
+				out[i] = { matched: typeof result === 'boolean' ? result : await result, reasons: [] };
 			}
 		} catch (error) {
 			out[i] = evaluationError(ctx, error, i);
 		}
 	}
-	if (pending.length) await Promise.all(pending);
 	return out;
 }
 

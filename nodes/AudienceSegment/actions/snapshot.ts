@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { fieldReader } from '../../shared/fields';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { snapshotOf } from '../engine';
 import { allInputs, evaluateItems, prepare } from './common';
 
@@ -36,7 +37,7 @@ export async function snapshotItems(ctx: IExecuteFunctions): Promise<INodeExecut
 				itemError(
 					ctx,
 					i,
-					raw === undefined || raw === null || raw === '' ? 'the Contact ID is empty' : `the Contact ID is ${JSON.stringify(raw)}, not text or a number`,
+					raw === undefined || raw === null || raw === '' ? 'the Contact ID is empty' : `the Contact ID is ${shown(raw)}, not text or a number`,
 					'Set "Contact ID" to a field every contact has, e.g. {{ $json.id }} or {{ $json.email }}. A snapshot lists members by it.',
 				),
 				i,

@@ -1,14 +1,18 @@
 /**
  * Turns a parsed definition into one tree of closures, built once per execution and then run over
  * every contact: field paths become getters, values are converted to the compared type once,
- * regular expressions are built once, dates become epoch milliseconds relative to one execution
- * time, and each group runs its cheapest children first (field conditions, then event conditions,
+ * regular expressions are built once (on the linear-time engine), dates become epoch milliseconds
+ * relative to one execution time, and each group runs its cheapest children first (field conditions, then event conditions,
  * then JSONata, which is asynchronous and only evaluated when reached).
  */
+import { linearPattern } from '../../shared/patterns';
+import { shown } from '../../shared/show';
+
 import { compareExact, compareFast, satisfies } from './decimal';
 import { anniversaryDays, MIN_DATE_MS, monthDay, parseIsoDate, resolveDate, segmentZone, shift, toDateMs, type SegmentZone } from './dates';
 import { describe } from './describe';
 import { SegmentDefinitionError, SegmentEvaluationError } from './errors';
+import { boundedExpression, expressionLimits, type ExpressionLimits } from './expression';
 import type {
 	Aggregate,
 	Bounds,
@@ -31,6 +35,8 @@ export interface CompileOptions {
 	now: number;
 	/** IANA time zone for local times, date-only values, "today", calendar durations and anniversaries. */
 	timeZone: string;
+	/** Bounds on each JSONata evaluation; the defaults fill what is not given. */
+	expressionLimits?: Partial<ExpressionLimits>;
 }
 
 type Maybe = boolean | Promise<boolean>;
@@ -89,6 +95,7 @@ class Compiler {
 	constructor(
 		readonly now: number,
 		readonly zone: SegmentZone,
+		readonly limits: ExpressionLimits,
 	) {}
 
 	instant(spec: DateSpec, path: string): number {
@@ -404,7 +411,8 @@ class Compiler {
 				};
 			}
 			case 'regex': {
-				const re = new RegExp((node.value as RegexSpec).js, 'su');
+				// Linear in the text whatever the pattern: V8's backtracking engine could block n8n for minutes.
+				const re = linearPattern((node.value as RegexSpec).re2, { dotAll: true });
 				return (v) => {
 					const s = read(v);
 					return s !== undefined && re.test(s);
@@ -553,24 +561,15 @@ class Compiler {
 	}
 
 	jsonata(node: JsonataNode): Unit {
-		const { compiled, path } = node;
+		const path = `${node.path}.jsonata`;
+		const evaluate = boundedExpression(node.expression, path, this.limits);
 		const test: AsyncTest = async (root) => {
-			let result: unknown;
-			try {
-				result = await compiled.evaluate(root);
-			} catch (error) {
-				const e = error as { message?: string; position?: number };
-				const where = typeof e.position === 'number' ? ` at position ${e.position}` : '';
-				// The engine has no n8n import: the node turns this into a NodeOperationError naming the item.
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-				throw new SegmentEvaluationError(`${path}.jsonata`, `JSONata error${where}: ${e.message ?? String(error)}`, 'Correct the expression, or guard it against contacts that lack the fields it reads.');
-			}
+			const result = await evaluate(root);
 			if (result === true) return true;
 			if (result === false || result === undefined || result === null) return false;
-			const shown = JSON.stringify(result);
 			throw new SegmentEvaluationError(
-				`${path}.jsonata`,
-				`JSONata returned ${shown === undefined ? typeof result : shown.length > 40 ? `${shown.slice(0, 37)}…` : shown}, not true or false`,
+				path,
+				`JSONata returned ${typeof result === 'function' ? typeof result : shown(result)}, not true or false`,
 				'Make the expression return true or false, e.g. compare it ("… > 0") or wrap it in $boolean(…).',
 			);
 		};
@@ -587,14 +586,14 @@ export function compileSegment(definition: SegmentDefinition, options: CompileOp
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the engine has no n8n import; the node wraps it
 		throw new SegmentDefinitionError('$', (error as Error).message, 'Set the time zone to an IANA name, e.g. "Europe/Berlin".');
 	}
-	const compiler = new Compiler(options.now, zone);
+	const compiler = new Compiler(options.now, zone, expressionLimits(options.expressionLimits));
 	const root = compiler.unit(definition.root);
 	const checkEvents = (events: unknown): Events => {
 		if (events === undefined || events === null) return undefined;
 		if (Array.isArray(events)) return events;
 		throw new SegmentEvaluationError(
 			'',
-			`the events are ${typeof events === 'object' ? 'an object' : JSON.stringify(events)}, not a list`,
+			`the events are ${typeof events === 'object' ? 'an object' : shown(events)}, not a list`,
 			'Map "Events" to the list of this contact\'s events, e.g. {{ $json.events }}, each with eventType and timestamp.',
 			'events',
 		);

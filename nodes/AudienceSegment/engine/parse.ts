@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 
-import jsonata from 'jsonata';
-
+import { MAX_DEPTH, tooDeep } from '../../shared/limits';
+import { shown } from '../../shared/show';
 import { parseDuration, parseIsoDate, segmentZone } from './dates';
 import { SegmentDefinitionError } from './errors';
+import { checkExpression } from './expression';
 import { RegexSyntaxError, translateRegex } from './regex';
 import {
 	FIELD_OPS,
@@ -64,10 +65,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const show = (v: unknown) => {
-	const text = JSON.stringify(v);
-	return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}…` : text;
-};
+const show = shown;
 
 function distance(a: string, b: string): number {
 	const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -328,16 +326,9 @@ function parseNode(value: unknown, path: string, ctx: Context): SegmentNode {
 			if (typeof expression !== 'string' || expression.trim() === '') {
 				fail(`${path}.jsonata`, `the expression is ${show(expression)}`, 'Give a JSONata expression that returns true or false, e.g. "$count(orders[total > 100]) >= 2".');
 			}
-			let compiled: jsonata.Expression;
-			try {
-				compiled = jsonata(expression as string);
-			} catch (error) {
-				const e = error as { message?: string; position?: number; token?: string };
-				const where = typeof e.position === 'number' ? ` at position ${e.position}` : '';
-				return fail(`${path}.jsonata`, `JSONata syntax error${where}: ${e.message ?? String(error)}`, 'Correct the expression; try it at try.jsonata.org with a sample contact.');
-			}
+			checkExpression(expression as string, `${path}.jsonata`);
 			ctx.hasJsonata = true;
-			return withLabel({ kind: 'jsonata', path, expression: expression as string, compiled });
+			return withLabel({ kind: 'jsonata', path, expression: expression as string });
 		}
 		case 'event': {
 			if (ctx.inWhere) fail(path, 'an event condition inside "where"', '"where" tests the properties of one event; put event conditions next to it, not inside it.');
@@ -401,6 +392,11 @@ export function parseDefinition(input: unknown): SegmentDefinition {
 			const message = (error as Error).message;
 			fail('$', `the definition is not valid JSON: ${message}${jsonErrorPlace(input, message)}`, 'Check quotes, commas and brackets; keys need double quotes.');
 		}
+	}
+	// Checked before the recursive steps below, so that deep nesting is an error, not a stack overflow.
+	const deep = tooDeep(value);
+	if (deep !== undefined) {
+		fail(deep, `the definition nests objects and lists more than ${MAX_DEPTH} levels deep`, 'Flatten it: put conditions side by side in one "all" or "any" list instead of groups inside groups.');
 	}
 	const ctx: Context = { inWhere: false, hasEvents: false, hasJsonata: false };
 	const root = parseNode(value, '$', ctx);

@@ -1,5 +1,6 @@
 /**
- * Regular expressions that mean the same in JavaScript and in PostgreSQL.
+ * Regular expressions that mean the same on the linear-time engine (RE2, shared/patterns.ts) and in
+ * PostgreSQL (its advanced regular expressions, ARE).
  *
  * The two dialects differ (what `.` and `\w` match, Unicode handling, escapes), so a pattern is
  * parsed here, in a portable subset, and written out for each engine:
@@ -11,8 +12,11 @@
  *   ( ) (?: )    groups (capturing or not: only whether the text matches is asked)
  *   |            alternatives
  *   * + ? {n} {n,} {n,m}   repetition, n and m at most 255; a trailing ? (lazy) is accepted
- * Anything else (backreferences, lookaround, \b, flags) is refused with its position.
+ * Anything else (backreferences, lookaround, \b, flags) is refused with its position, and so are
+ * groups nested more than 256 deep (shared/limits.ts).
  */
+import { MAX_DEPTH } from '../../shared/limits';
+import { linearPattern, PatternError } from '../../shared/patterns';
 
 export class RegexSyntaxError extends Error {
 	constructor(
@@ -55,6 +59,7 @@ const PUNCTUATION = new Set('\\^$.|?*+()[]{}/-'.split(''));
 
 class Parser {
 	private i = 0;
+	private depth = 0;
 	private readonly cps: number[];
 	/** UTF-16 offset of each code point, for positions as the user counts them. */
 	private readonly offsets: number[];
@@ -157,9 +162,11 @@ class Parser {
 					if (this.peek(1) !== ':') this.fail('lookaround and named groups are not supported; use (…) or (?:…)');
 					this.i += 2;
 				}
+				if (++this.depth > MAX_DEPTH) this.fail(`groups nested more than ${MAX_DEPTH} deep`, at);
 				const body = this.alternation();
 				if (this.peek() !== ')') this.fail('a "(" without its ")"', at);
 				this.i++;
+				this.depth--;
 				return { t: 'group', body };
 			}
 			case '[':
@@ -278,7 +285,7 @@ function normalize(ranges: Range[]): Range[] {
 
 const plain = (cp: number) => (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122);
 
-const jsChar = (cp: number) => (plain(cp) ? String.fromCodePoint(cp) : `\\u{${cp.toString(16)}}`);
+const re2Char = (cp: number) => (plain(cp) ? String.fromCodePoint(cp) : `\\x{${cp.toString(16)}}`);
 const pgChar = (cp: number) =>
 	plain(cp) ? String.fromCodePoint(cp) : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
 
@@ -314,16 +321,19 @@ function emit(node: Node, char: (cp: number) => string): string {
 	}
 }
 
-/** Parses a pattern of the portable subset and writes it for JavaScript (flags `su`) and PostgreSQL. */
-export function translateRegex(source: string): { js: string; pg: string } {
+/** Parses a pattern of the portable subset and writes it for RE2 (`.` matching newlines) and PostgreSQL. */
+export function translateRegex(source: string): { re2: string; pg: string } {
 	const node = new Parser(source).parse();
-	const js = emit(node, jsChar);
+	const re2 = emit(node, re2Char);
 	const pg = emit(node, pgChar);
 	try {
-		new RegExp(js, 'su');
+		linearPattern(re2, { dotAll: true });
 	} catch (error) {
+		// A bug, not a bad pattern: let it surface.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (!(error instanceof PatternError)) throw error;
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the engine has no n8n import; parse.ts reports it with its path
-		throw new RegexSyntaxError(`the pattern does not compile (${(error as Error).message})`, 1);
+		throw new RegexSyntaxError(`the pattern does not compile (${error.message})`, 1);
 	}
-	return { js, pg };
+	return { re2, pg };
 }

@@ -3,9 +3,12 @@
  * an events table, with the same results as the in-memory engine (SEGMENTS.md, "SQL"; the property
  * test in test/unit/audience-segment-sql.test.ts checks it on a real PostgreSQL).
  *
- * Every value travels as a scalar parameter ($1, $2, …, each with a CAST), never inside the SQL
- * text; the SQL text holds no `$` but the parameter references, so n8n's Postgres node (which
- * substitutes expressions with String.replace) and pg-promise leave it intact. Relative dates are
+ * Every value travels as a parameter ($1, $2, …, each with a CAST; a list as one array parameter,
+ * `= ANY(…)`, since PostgreSQL takes at most 65,535 parameters), never inside the SQL text; the SQL
+ * text holds no `$` but the parameter references (names with `$` are Unicode-escaped), so n8n's
+ * Postgres node (which substitutes expressions with String.replace) and pg-promise leave it intact. While the
+ * clause is built, references are marked with NUL characters, which no PostgreSQL name can hold:
+ * renumbering them can never touch a quoted name such as "price$5". Relative dates are
  * resolved at compile time (the execution time) and passed as instants; the session's TimeZone and
  * collation do not matter.
  */
@@ -56,7 +59,7 @@ export const DEFAULT_MAPPING: Required<Omit<SqlMapping, 'columns'>> = {
 	eventProperties: 'properties',
 };
 
-export type SqlParameter = string | number | boolean;
+export type SqlParameter = string | number | boolean | string[] | number[] | boolean[];
 
 export interface CompiledSql {
 	/** The condition, for `SELECT … FROM <contacts table> WHERE <where>`. */
@@ -111,13 +114,19 @@ export function sqlDateFromText(s: string, tz: string): string {
 
 /** Quotes an identifier; a table name may be schema-qualified with one dot. */
 export function quoteIdent(name: string, qualified = false): string {
+	// NUL marks parameter references while the clause is built (renumber); PostgreSQL names never hold it.
+	if (name.includes('\u0000')) throw new SegmentSqlError('$', `the name ${JSON.stringify(name.slice(0, 60))} holds a NUL character`, 'Remove it: PostgreSQL names cannot hold NUL.');
 	const parts = qualified ? name.split('.') : [name];
-	return parts.map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+	// A name with "$" is written with a Unicode escape (price$5 as U&"price\00245"): tools that replace every $n in
+	// the text (n8n's Postgres node formats values with pg-promise) then cannot touch it.
+	return parts
+		.map((part) => (part.includes('$') ? `U&"${part.replace(/\\/g, '\\\\').replace(/"/g, '""').replace(/\$/g, '\\0024')}"` : `"${part.replace(/"/g, '""')}"`))
+		.join('.');
 }
 
 type Source = { kind: 'json'; sql: string } | { kind: 'column'; type: Exclude<ColumnType, 'jsonb'>; sql: string };
 
-type Cast = 'text' | 'float8' | 'numeric' | 'boolean' | 'timestamptz' | 'bigint';
+type Cast = 'text' | 'float8' | 'numeric' | 'boolean' | 'timestamptz' | 'bigint' | 'text[]' | 'float8[]' | 'boolean[]' | 'timestamptz[]';
 
 class SqlCompiler {
 	readonly parameters: SqlParameter[] = [];
@@ -138,14 +147,19 @@ class SqlCompiler {
 	}
 
 	param(value: SqlParameter, cast: Cast): string {
-		const key = `${cast}|${typeof value}|${String(value)}`;
+		const key = `${cast}|${typeof value}|${Array.isArray(value) ? JSON.stringify(value) : String(value)}`;
 		let n = this.index.get(key);
 		if (n === undefined) {
 			this.parameters.push(value);
 			n = this.parameters.length;
 			this.index.set(key, n);
 		}
-		return `CAST($${n} AS ${cast})`;
+		return `CAST(\u0000${n}\u0000 AS ${cast})`;
+	}
+
+	/** `x` equals one of the list: one array parameter, whatever the list's length. */
+	oneOf(x: string, list: SqlParameter, cast: 'text[]' | 'float8[]' | 'boolean[]' | 'timestamptz[]'): string {
+		return `${x} = ANY(${this.param(list, cast)})`;
 	}
 
 	alias(prefix: string): string {
@@ -266,7 +280,7 @@ class SqlCompiler {
 					}
 					case 'in': {
 						const list = node.value as string[];
-						return list.length === 0 ? null : `${x} IN (${list.map(p).join(', ')})`;
+						return list.length === 0 ? null : this.oneOf(x, list.map(fold), 'text[]');
 					}
 					case 'contains':
 						return `strpos(${x}, ${p(node.value as string)}) > 0`;
@@ -285,14 +299,14 @@ class SqlCompiler {
 				}
 			}
 			case 'number':
-				return this.ordered(op, node.value as number | number[], this.number(src), (v) => this.param(v, 'float8'));
+				return this.ordered(op, node.value as number | number[], this.number(src), (v) => this.param(v, 'float8'), (list) => this.param(list, 'float8[]'));
 			case 'boolean': {
 				const x = this.boolean(src);
 				if (x === null) return null;
 				if (op === 'eq') return `${x} = ${this.param(node.value as boolean, 'boolean')}`;
 				if (op === 'in') {
 					const list = node.value as boolean[];
-					return list.length === 0 ? null : `${x} IN (${list.map((v) => this.param(v, 'boolean')).join(', ')})`;
+					return list.length === 0 ? null : this.oneOf(x, list, 'boolean[]');
 				}
 				return null;
 			}
@@ -306,19 +320,19 @@ class SqlCompiler {
 				}
 				if (op === 'anniversary') {
 					const days = anniversaryDays(this.now, this.zone, node.value as string | undefined);
-					return `to_char(${x} AT TIME ZONE ${this.tz()}, 'MM-DD') IN (${days.map((d) => this.param(d, 'text')).join(', ')})`;
+					return this.oneOf(`to_char(${x} AT TIME ZONE ${this.tz()}, 'MM-DD')`, days, 'text[]');
 				}
 				const mapped = op === 'before' ? 'lt' : op === 'after' ? 'gt' : op;
 				const resolve = (s: Scalar, p: string) => this.instant(s as DateSpec, p);
 				const value = Array.isArray(node.value) ? (node.value as Scalar[]).map((s, i) => resolve(s, `${path}[${i}]`)) : resolve(node.value as Scalar, path);
-				return this.ordered(mapped, value, x, at);
+				return this.ordered(mapped, value, x, at, (list) => this.param(list.map(isoUtc), 'timestamptz[]'));
 			}
 			default:
 				return null;
 		}
 	}
 
-	ordered(op: FieldOp, value: number | number[], x: string | null, p: (v: number) => string): string | null {
+	ordered(op: FieldOp, value: number | number[], x: string | null, p: (v: number) => string, pList: (list: number[]) => string): string | null {
 		if (x === null) return null;
 		switch (op) {
 			case 'eq':
@@ -337,7 +351,7 @@ class SqlCompiler {
 			}
 			case 'in': {
 				const list = value as number[];
-				return list.length === 0 ? null : `${x} IN (${list.map(p).join(', ')})`;
+				return list.length === 0 ? null : `${x} = ANY(${pList(list)})`;
 			}
 			default:
 				return null;
@@ -448,12 +462,13 @@ class SqlCompiler {
 
 /**
  * Keeps only the parameters the SQL uses, numbered in order of first use (a condition that can
- * never hold, such as a number compared with a text column, leaves its values unused).
+ * never hold, such as a number compared with a text column, leaves its values unused), and turns
+ * the NUL-marked references into $1, $2, …: a `$5` inside a quoted name is never a reference.
  */
 function renumber(sql: string, parameters: SqlParameter[]): { where: string; parameters: SqlParameter[] } {
 	const order = new Map<number, number>();
 	const kept: SqlParameter[] = [];
-	const where = sql.replace(/\$(\d+)/g, (_, n: string) => {
+	const where = sql.replace(/\u0000(\d+)\u0000/g, (_, n: string) => {
 		let to = order.get(Number(n));
 		if (to === undefined) {
 			kept.push(parameters[Number(n) - 1]);

@@ -3,7 +3,6 @@
  * describes it and its semantics) turned into a checked tree whose every node knows its JSON path
  * in the definition (`$.all[2].any[0]`), so that errors and reasons can point at it.
  */
-import type jsonata from 'jsonata';
 
 export const FIELD_OPS = [
 	'eq',
@@ -47,8 +46,8 @@ export type Scalar = string | number | boolean | DateSpec;
 /** A regular expression in the portable subset, translated for both engines. */
 export interface RegexSpec {
 	source: string;
-	/** For JavaScript, with the `su` flags. */
-	js: string;
+	/** For the linear-time engine (RE2 syntax, `.` matching newlines): shared/patterns.ts. */
+	re2: string;
 	/** For PostgreSQL's `~` operator (advanced regular expressions). */
 	pg: string;
 }
@@ -118,8 +117,8 @@ export interface EventNode extends Base {
 
 export interface JsonataNode extends Base {
 	kind: 'jsonata';
+	/** Checked when the definition is read; compiled with its bounds for each execution (expression.ts). */
 	expression: string;
-	compiled: jsonata.Expression;
 }
 
 export type SegmentNode = AllNode | AnyNode | NotNode | FieldNode | EventNode | JsonataNode;

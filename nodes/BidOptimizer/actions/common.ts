@@ -11,6 +11,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readNumber, type Field, type FieldReader } from '../../shared/fields';
+import { FIGURE_LIMIT, FIGURE_LIMIT_TEXT } from '../../shared/limits';
+import { shown } from '../../shared/show';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
 import { BidSettingsError, type Decision, type OptimizerResult } from '../engine';
 
@@ -42,21 +44,20 @@ export function readRows<T>(ctx: IExecuteFunctions, read: (i: number) => T): Rea
 	return out;
 }
 
-/** A number that must be 0 or more (clicks, spend, …). */
+/** A number that must be 0 or more (clicks, spend, …) and at most FIGURE_LIMIT, so totals stay finite. */
 export function readAmount(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number): number {
-	const value = readNumber(ctx, read, field, i) as number;
-	if (value < 0) {
-		throw itemError(ctx, i, `${field.label} is ${value}, below 0`, `Check "${field.label}": it should map a count or an amount of 0 or more, e.g. ${field.example}.`);
-	}
-	return value;
+	return checkAmount(ctx, field, i, readNumber(ctx, read, field, i) as number, `Check "${field.label}": it should map a count or an amount of 0 or more, e.g. ${field.example}.`);
 }
 
 /** An optional number; undefined when the field is empty or absent. */
 export function readOptionalAmount(ctx: IExecuteFunctions, read: FieldReader, field: Field, i: number): number | undefined {
 	const value = readNumber(ctx, read, field, i, true);
-	if (value !== undefined && value < 0) {
-		throw itemError(ctx, i, `${field.label} is ${value}, below 0`, `Check "${field.label}", e.g. ${field.example}, or leave it empty.`);
-	}
+	return value === undefined ? undefined : checkAmount(ctx, field, i, value, `Check "${field.label}", e.g. ${field.example}, or leave it empty.`);
+}
+
+function checkAmount(ctx: IExecuteFunctions, field: Field, i: number, value: number, fix: string): number {
+	if (value < 0) throw itemError(ctx, i, `${field.label} is ${value}, below 0`, fix);
+	if (value > FIGURE_LIMIT) throw itemError(ctx, i, `${field.label} is ${value}, above ${FIGURE_LIMIT_TEXT}`, fix);
 	return value;
 }
 
@@ -68,7 +69,7 @@ export function readId(ctx: IExecuteFunctions, read: FieldReader, field: Field, 
 		throw itemError(
 			ctx,
 			i,
-			`${field.label} is ${raw === undefined || raw === '' ? 'missing' : JSON.stringify(raw)}`,
+			`${field.label} is ${raw === undefined || raw === '' ? 'missing' : shown(raw)}`,
 			`Set "${field.label}" to the field that holds it, e.g. ${field.example}, or check that every item has that field.`,
 		);
 	}

@@ -9,10 +9,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DateTime, IANAZone } from 'luxon';
 
 import { asNodeError, errorItem } from '../../shared/items';
+import { FIGURE_LIMIT, FIGURE_LIMIT_TEXT } from '../../shared/limits';
+import { shown } from '../../shared/show';
 import { SOURCE_FIELDS, type Source } from '../description';
 import { buildReport, DEFAULT_FORECAST, ReportSettingError, toCsv, toHtml } from '../engine';
 import type { Metric } from '../engine/kpis';
 import type { Budget, Column, Report, ReportRow, ReportSettings } from '../engine/types';
+import { now } from '../../shared/clock';
 
 type Output = 'rows' | 'alerts' | 'csv' | 'html' | 'report';
 
@@ -25,15 +28,15 @@ function settingsFrom(ctx: IExecuteFunctions): ReportSettings {
 	const budgets = ((ctx.getNodeParameter('budgets', 0, {}) as IDataObject).budget as IDataObject[] | undefined) ?? [];
 	const timeZone = String(options.timeZone ?? '').trim() || ctx.getTimezone();
 	if (!IANAZone.isValidZone(timeZone)) {
-		throw new ReportSettingError(`the time zone "${timeZone}" is not known`, 'Use an IANA name such as Europe/Berlin or America/New_York.');
+		throw new ReportSettingError(`the time zone ${shown(timeZone)} is not known`, 'Use an IANA name such as Europe/Berlin or America/New_York.');
 	}
 	// A date and time without an offset is read in the report's time zone, as the marketer means it.
 	const asOfText = String(options.asOf ?? '').trim();
-	const asOf = asOfText ? DateTime.fromISO(asOfText, { zone: timeZone }).toMillis() : Date.now();
-	if (Number.isNaN(asOf)) throw new ReportSettingError(`As Of "${asOfText}" is not a date`, 'Pick a date and time, or leave As Of empty for now.');
-	const positive = (v: unknown, fallback: number) => (v === undefined || v === null || v === '' ? fallback : Number(v));
-	const threshold = (v: unknown, fallback: number, scale = 1) => {
-		const x = positive(v, fallback);
+	const asOf = asOfText ? DateTime.fromISO(asOfText, { zone: timeZone }).toMillis() : now();
+	if (Number.isNaN(asOf)) throw new ReportSettingError(`As Of ${shown(asOfText)} is not a date`, 'Pick a date and time, or leave As Of empty for now.');
+	const positive = (v: unknown, fallback: number, label: string) => setting(v, fallback, label);
+	const threshold = (v: unknown, fallback: number, label: string, scale = 1) => {
+		const x = positive(v, fallback, label);
 		return x > 0 ? x * scale : null;
 	};
 	return {
@@ -44,26 +47,38 @@ function settingsFrom(ctx: IExecuteFunctions): ReportSettings {
 		period,
 		customStart: period === 'custom' ? String(ctx.getNodeParameter('startDate', 0, '')) : undefined,
 		customEnd: period === 'custom' ? String(ctx.getNodeParameter('endDate', 0, '')) : undefined,
-		budgets: budgets.map((b) => ({ channel: String(b.channel ?? ''), campaign: String(b.campaign ?? ''), amount: Number(b.amount ?? 0), per: (b.per as Budget['per']) ?? 'period' })),
+		budgets: budgets.map((b) => ({ channel: String(b.channel ?? ''), campaign: String(b.campaign ?? ''), amount: setting(b.amount, 0, 'Budget Amount'), per: (b.per as Budget['per']) ?? 'period' })),
 		budgetFieldPer: (options.budgetFieldPer as 'day' | 'period' | undefined) ?? 'day',
 		thresholds: {
-			minRoas: threshold(options.minRoas, 1.5),
-			maxBounceRate: threshold(options.maxBounceRatePercent, 5, 0.01),
-			maxDailySpendShare: threshold(options.maxDailySpendPercent, 120, 0.01),
-			pacingTolerance: positive(options.pacingTolerancePercent, 10) / 100,
+			minRoas: threshold(options.minRoas, 1.5, 'Low ROAS Alert Below'),
+			maxBounceRate: threshold(options.maxBounceRatePercent, 5, 'High Bounce Rate Alert Above (%)', 0.01),
+			maxDailySpendShare: threshold(options.maxDailySpendPercent, 120, 'Daily Spend Alert Above (% of Daily Budget)', 0.01),
+			pacingTolerance: positive(options.pacingTolerancePercent, 10, 'On-Track Pacing Tolerance (%)') / 100,
 		},
 		anomalies:
 			options.anomalies === false
 				? null
 				: {
 						metrics: (options.anomalyMetrics as Metric[] | undefined) ?? ['spend', 'conversions', 'revenue'],
-						k: positive(options.anomalyK, 3),
-						window: positive(options.anomalyWindow, 28),
-						minHistory: Math.min(14, positive(options.anomalyWindow, 28)),
+						k: positive(options.anomalyK, 3, 'Anomaly Sensitivity (K)'),
+						window: positive(options.anomalyWindow, 28, 'Anomaly Window (Days)'),
+						minHistory: Math.min(14, positive(options.anomalyWindow, 28, 'Anomaly Window (Days)')),
 						seasonality: (options.seasonality as 'auto' | 'off' | undefined) ?? 'auto',
 					},
 		forecast: options.forecast === false ? null : DEFAULT_FORECAST,
 	};
+}
+
+/**
+ * A number setting; empty is its default. NaN, Infinity, true/false, text that is not a number and
+ * values beyond 0 to FIGURE_LIMIT are refused by name: they would turn pacing or alerts into NaN or
+ * Infinity (or, for true, silently into 1).
+ */
+function setting(value: unknown, fallback: number, label: string): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const x = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof x === 'number' && x >= 0 && x <= FIGURE_LIMIT) return x;
+	throw new ReportSettingError(`${label} is ${shown(value)}, not a number from 0 to ${FIGURE_LIMIT_TEXT}`, `Set "${label}" to a plain number, or leave it empty for the default.`);
 }
 
 /** Attribution credits of several models would count each conversion once per model. */

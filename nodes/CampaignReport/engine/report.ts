@@ -8,6 +8,9 @@
  * three compared windows (this period to date, the previous period, the same days last year).
  * Campaigns keep only those sums and their daily spend to date, so thousands of campaigns cost little.
  */
+import { FIGURE_LIMIT } from '../../shared/limits';
+import { echoed, shown } from '../../shared/show';
+
 import { robustBand } from './anomalies';
 import { DAY_MS, dayReader, isoDay, localDayTime, reportPeriods, weekday, type DayRange } from './days';
 import { trendForecast } from './forecast';
@@ -67,14 +70,13 @@ function text(v: unknown): string {
 	return '';
 }
 
-/** A number, numeric text ("12.50", as Meta and spreadsheets give), or NaN. */
+/**
+ * A number, numeric text ("12.50", as Meta and spreadsheets give), or NaN, which the report lists
+ * as a bad number. So is a figure beyond ±FIGURE_LIMIT: sums and forecasts of it would overflow.
+ */
 function numberOf(v: unknown): number {
-	if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
-	if (typeof v === 'string') {
-		const t = v.trim();
-		return t === '' ? NaN : Number(t);
-	}
-	return NaN;
+	const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : NaN;
+	return Math.abs(n) <= FIGURE_LIMIT ? n : NaN;
 }
 
 interface Group {
@@ -145,7 +147,7 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 				dayOf[i] = day;
 				if (Number.isNaN(day)) {
 					quality.badDates.count++;
-					if (quality.badDates.rows.length < LISTED) quality.badDates.rows.push({ row: i, value: raw });
+					if (quality.badDates.rows.length < LISTED) quality.badDates.rows.push({ row: i, value: echoed(raw) });
 				} else {
 					if (day < minDay) minDay = day;
 					if (day > maxDay) maxDay = day;
@@ -233,7 +235,7 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 		let entry = badNumbers.get(column);
 		if (!entry) badNumbers.set(column, (entry = { column, field: columns[column]!, count: 0, rows: [] }));
 		entry.count++;
-		if (entry.rows.length < LISTED) entry.rows.push({ row: i, value });
+		if (entry.rows.length < LISTED) entry.rows.push({ row: i, value: echoed(value) });
 	};
 	const spendIndex = METRIC_INDEX.spend;
 	const rowOfGroupDay = new Float64Array(n);
@@ -430,8 +432,8 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 		for (let m = 0; m < M; m++) out[METRICS[m]] = s[w * M + m];
 		return out;
 	};
-	const shown = (sums: Sums) => Object.fromEntries(metrics.map((m) => [m, sums[m]])) as Partial<Record<Metric, number>>;
-	const side = (sums: Sums, r: DayRange): PeriodSide => ({ start: isoDay(r.start), end: isoDay(r.end), metrics: shown(sums), kpis: computeKpis(sums, kpis) });
+	const metricsOf = (sums: Sums) => Object.fromEntries(metrics.map((m) => [m, sums[m]])) as Partial<Record<Metric, number>>;
+	const side = (sums: Sums, r: DayRange): PeriodSide => ({ start: isoDay(r.start), end: isoDay(r.end), metrics: metricsOf(sums), kpis: computeKpis(sums, kpis) });
 	const changes = (now: Sums, nowKpis: ReportRow['kpis'], before: PeriodSide) => {
 		const out: Record<string, ReturnType<typeof change>> = {};
 		for (const m of metrics) out[m] = change(now[m], before.metrics[m] ?? 0);
@@ -448,7 +450,7 @@ export function buildReport(rows: ArrayLike<unknown>, settings: ReportSettings, 
 			level,
 			channel,
 			campaign,
-			metrics: shown(now),
+			metrics: metricsOf(now),
 			kpis: nowKpis,
 			previous,
 			lastYear,
@@ -676,7 +678,7 @@ function dayOfIsoSetting(value: string | undefined, label: string): number {
 	const text = (value ?? '').trim().slice(0, 10);
 	const day = Date.parse(`${text}T00:00:00Z`) / DAY_MS;
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !Number.isInteger(day) || isoDay(day) !== text) {
-		throw new ReportSettingError(`the ${label} "${value ?? ''}" is not a date`, `Write the ${label} as YYYY-MM-DD, e.g. 2026-03-01.`);
+		throw new ReportSettingError(`the ${label} ${shown(value ?? '')} is not a date`, `Write the ${label} as YYYY-MM-DD, e.g. 2026-03-01.`);
 	}
 	return day;
 }

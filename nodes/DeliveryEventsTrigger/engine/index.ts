@@ -10,4 +10,7 @@ import type { ProviderAdapter, ProviderName } from './types';
 
 export const PROVIDERS: Record<ProviderName, ProviderAdapter> = { sendgrid, twilio, telnyx, postmark, mailchimp, kit, meta };
 
+export { DEFAULT_KIT_EVENT, KIT_EVENTS } from './providers/kit';
+export { firstDeliveries, REMEMBERED_EVENTS } from './replay';
+export { sameSecret } from './signatures';
 export type { DeliveryEvent, DeliveryEventType, ProviderName, Verdict, WebhookRequest, WebhookSecrets } from './types';

@@ -1,7 +1,8 @@
 /** The small pieces every provider's verification is built from. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { Verdict, VerifyOptions } from './types';
+import { now as clockNow } from '../../shared/clock';
 
 export const OK: Verdict = { ok: true };
 export const reject = (reason: string): Verdict => ({ ok: false, reason });
@@ -30,7 +31,7 @@ export const missing = (what: string, provider: string) =>
 	reject(`the Delivery Webhook Secrets credential has no ${what}, which ${provider} needs`);
 
 /** Epoch seconds, epoch milliseconds or a date string, as ISO 8601 UTC; now when absent. */
-export function isoTime(value: unknown, now = Date.now()): string {
+export function isoTime(value: unknown, now = clockNow()): string {
 	if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e12 ? value * 1000 : value).toISOString();
 	if (typeof value === 'string' && value.trim()) {
 		if (/^\d+$/.test(value.trim())) return isoTime(Number(value.trim()), now);
@@ -47,3 +48,13 @@ export const formPairs = (raw: Buffer): Array<[string, string]> => [...new URLSe
 
 export const text = (value: unknown): string | null =>
 	typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
+
+/**
+ * An event's identity: its `parts` (the provider's event id, or message id and status) joined, or,
+ * when one is missing, a hash of the whole event, which a byte-for-byte replay repeats.
+ */
+export function eventIdOf(parts: unknown[], event: unknown): string {
+	const texts = parts.map(text);
+	if (texts.every((part) => part !== null)) return texts.join(':');
+	return `sha256:${createHash('sha256').update(JSON.stringify(event) ?? '').digest('hex').slice(0, 32)}`;
+}

@@ -38,6 +38,12 @@ export interface DeliveryEvent {
 	type: DeliveryEventType;
 	/** The provider's own event name, so nothing is lost in the mapping. */
 	providerType: string;
+	/**
+	 * What identifies this event, the same on every retry and replay: the provider's event id
+	 * (SendGrid, Telnyx, Postmark bounces), else the message id with its status, else a hash of
+	 * the event. A second delivery of an id is a replay and starts nothing.
+	 */
+	eventId: string;
 	messageId: string | null;
 	recipient: string | null;
 	/** ISO 8601 in UTC. */
@@ -54,12 +60,14 @@ export interface VerifyOptions {
 	toleranceSeconds: number;
 	/** Now, in epoch milliseconds. */
 	now: number;
+	/** The event type the node is set to receive, for providers whose body does not name it (Kit). */
+	eventType?: string;
 }
 
 export interface ProviderAdapter {
 	channel: DeliveryEvent['channel'];
 	/** Checks the request came from the provider; never throws. */
 	verify(request: WebhookRequest, secrets: WebhookSecrets, options: VerifyOptions): Verdict;
-	/** The events in a verified request's body. */
-	normalise(request: WebhookRequest): DeliveryEvent[];
+	/** The events in a verified request's body; `eventType` as in VerifyOptions. */
+	normalise(request: WebhookRequest, settings?: { eventType?: string }): DeliveryEvent[];
 }

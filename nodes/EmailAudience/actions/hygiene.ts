@@ -1,8 +1,10 @@
 /** List hygiene: delivery events in, one verdict per address out, paired to all its events. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { emailAddress } from '../../shared/channel/recipients';
 import { itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { DEFAULT_HYGIENE, listHygiene, type HygieneEvent, type HygieneOptions } from '../engine/hygiene';
 import { ItemResults } from './shared';
 
@@ -10,6 +12,16 @@ export function runHygiene(ctx: IExecuteFunctions): INodeExecutionData[] {
 	const input = ctx.getInputData();
 	const given = ctx.getNodeParameter('hygieneOptions', 0, {}) as IDataObject;
 	const options: HygieneOptions = { ...DEFAULT_HYGIENE, ...(given as Partial<HygieneOptions>) };
+	// NaN or 0 would silently suppress no one (or re-engage everyone): refuse them by name.
+	for (const [key, label] of [
+		['softBounceLimit', 'Soft Bounces Before Suppressing'],
+		['reengageAfterDeliveries', 'Deliveries Without Opens Before Re-Engaging'],
+	] as const) {
+		const value: unknown = options[key];
+		if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
+			throw new NodeOperationError(ctx.getNode(), `${label} is ${shown(value)}, not a whole number of 1 or more`, { description: `Set "${label}" to 1 or more, e.g. 3.` });
+		}
+	}
 	const { verdicts, rejected } = listHygiene(
 		input.map((entry) => entry.json as HygieneEvent),
 		(recipient) => {

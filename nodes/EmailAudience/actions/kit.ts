@@ -9,9 +9,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { createTransport, type Transport, type TransportRequest, type TransportResponse } from '../../shared/transport';
 import { createPacer } from '../engine/pacing';
 import { emailOf, jsonObject, perItem } from './shared';
+import { now } from '../../shared/clock';
 
 export const KIT_CREDENTIAL = 'campaignKitKitApi';
 
@@ -34,7 +36,7 @@ export function kitApi(ctx: IExecuteFunctions): PacedKit {
 	const windowMs = Number(options.windowSeconds ?? KIT_WINDOW_SECONDS) * 1000;
 	const api = createTransport(ctx, { credentialType: KIT_CREDENTIAL, defaultBaseUrl: 'https://api.kit.com', provider: 'Kit', concurrency: 4 });
 	const signal = ctx.getExecutionCancelSignal();
-	const pacer = createPacer(limit, windowMs + SLACK_MS, { now: () => Date.now(), sleep: async (ms) => await sleep(ms, signal) });
+	const pacer = createPacer(limit, windowMs + SLACK_MS, { now, sleep: async (ms) => await sleep(ms, signal) });
 	return {
 		...api,
 		async request<T>(request: TransportRequest): Promise<TransportResponse<T>> {
@@ -63,7 +65,7 @@ const subscriberJson = (subscriber: Subscriber, extra: Json = {}): Json => ({
 
 function idOf(ctx: IExecuteFunctions, parameter: string, label: string, i: number): string {
 	const id = String(ctx.getNodeParameter(parameter, i, '')).trim();
-	if (!/^\d+$/.test(id)) throw itemError(ctx, i, `${label} is "${id}", not a number`, `Set "${label}" to the number in its page address in Kit.`);
+	if (!/^\d+$/.test(id)) throw itemError(ctx, i, `${label} is ${shown(id)}, not a number`, `Set "${label}" to the number in its page address in Kit.`);
 	return id;
 }
 

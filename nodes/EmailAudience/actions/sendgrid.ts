@@ -7,8 +7,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { chunk, createTransport, formatDuration, type Transport } from '../../shared/transport';
 import { emailOf, item, ItemResults, jsonObject, listOf, perItem } from './shared';
+import { now } from '../../shared/clock';
 
 export const SENDGRID_CREDENTIAL = 'campaignKitSendGridApi';
 
@@ -79,9 +81,9 @@ async function upsertContacts(ctx: IExecuteFunctions, api: Transport): Promise<I
 				let job: ImportJob = { id: jobId, status: 'pending' };
 				let checks = 0;
 				if (wait) {
-					const started = Date.now();
+					const started = now();
 					while (job.status === 'pending') {
-						if (Date.now() - started > maxWaitMs) {
+						if (now() - started > maxWaitMs) {
 							throw new NodeOperationError(ctx.getNode(), `SendGrid's import job ${jobId} was still pending after ${formatDuration(maxWaitMs)}`, {
 								itemIndex: first,
 								description: 'The contacts may still arrive. Raise "Give Up After", or check the job later with its ID.',
@@ -138,7 +140,7 @@ function suppressionBase(ctx: IExecuteFunctions, i: number): { scope: 'global' |
 	const scope = ctx.getNodeParameter('scope', i, 'global') as 'global' | 'group';
 	if (scope === 'global') return { scope, base: '/v3/asm/suppressions/global' };
 	const groupId = String(ctx.getNodeParameter('groupId', i, '')).trim();
-	if (!/^\d+$/.test(groupId)) throw itemError(ctx, i, `Group ID is "${groupId}", not a number`, 'Set "Group ID" to the unsubscribe group\'s ID (Marketing → Unsubscribe Groups).');
+	if (!/^\d+$/.test(groupId)) throw itemError(ctx, i, `Group ID is ${shown(groupId)}, not a number`, 'Set "Group ID" to the unsubscribe group\'s ID (Marketing → Unsubscribe Groups).');
 	return { scope, groupId, base: `/v3/asm/groups/${groupId}/suppressions` };
 }
 

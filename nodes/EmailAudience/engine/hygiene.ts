@@ -4,6 +4,8 @@
  * re-engagement candidates (mail delivered again and again, never opened or clicked).
  * Pure: events in, one verdict per address out, each naming the events it came from.
  */
+import { shown } from '../../shared/show';
+import { toMillis } from '../../shared/timestamps';
 
 export interface HygieneEvent {
 	provider?: string;
@@ -11,7 +13,8 @@ export interface HygieneEvent {
 	type?: string;
 	providerType?: string;
 	recipient?: unknown;
-	timestamp?: string;
+	/** ISO 8601 text or epoch milliseconds, as the shared timestamp reader takes them. */
+	timestamp?: string | number;
 	raw?: unknown;
 	/** Optional, when the sender already knows: "hard" or "soft". */
 	bounceKind?: unknown;
@@ -117,18 +120,21 @@ export function listHygiene(
 	const rejected: HygieneResult['rejected'] = [];
 	// Soft-bounce runs need time order; events may arrive in any order, so sort positions by time (stable).
 	const order = events.map((_, i) => i);
-	const time = events.map((event) => {
-		const t = Date.parse(event.timestamp ?? '');
-		return Number.isNaN(t) ? -Infinity : t;
-	});
+	// No time sorts first; a time that cannot be read (NaN) rejects its event below.
+	const time = events.map((event) => (event.timestamp === undefined || event.timestamp === null || event.timestamp === '' ? -Infinity : toMillis(event.timestamp)));
+	const sortTime = time.map((t) => (Number.isNaN(t) ? -Infinity : t));
 	// Stored events usually come in time order already: sort only when they do not.
-	if (time.some((t, i) => i > 0 && t < time[i - 1])) order.sort((a, b) => time[a] - time[b] || a - b);
+	if (sortTime.some((t, i) => i > 0 && t < sortTime[i - 1])) order.sort((a, b) => sortTime[a] - sortTime[b] || a - b);
 	// Many events share an address: check each distinct recipient once.
 	const checkedOnce = new Map<unknown, ReturnType<typeof check>>();
 	for (const i of order) {
 		const event = events[i];
 		if (event.channel !== undefined && event.channel !== 'email') {
-			rejected.push({ item: i, reason: `is a ${String(event.channel)} event, not an email event` });
+			rejected.push({ item: i, reason: `is an event of the channel ${shown(event.channel)}, not an email event` });
+			continue;
+		}
+		if (Number.isNaN(time[i])) {
+			rejected.push({ item: i, reason: `has the timestamp ${shown(event.timestamp)}, which cannot be read as a time` });
 			continue;
 		}
 		let checked = checkedOnce.get(event.recipient);
@@ -155,9 +161,9 @@ export function listHygiene(
 		c.events++;
 		tally.items.push(i);
 		if (event.provider) tally.providers.add(event.provider);
-		if (time[i] >= tally.last && event.timestamp) {
+		if (time[i] >= tally.last && time[i] > -Infinity) {
 			tally.last = time[i];
-			tally.lastText = event.timestamp;
+			tally.lastText = typeof event.timestamp === 'string' ? event.timestamp : new Date(time[i]).toISOString();
 		}
 		switch (event.type) {
 			case 'delivered':

@@ -1,7 +1,9 @@
 /**
- * Optional request checks: a shared secret in a header, or an HMAC signature of the raw body in a
- * header (as Stripe, Shopify and GitHub sign webhooks). Comparisons take the same time whatever
- * the input, so that a caller cannot find the secret byte by byte.
+ * Optional request checks: a shared secret in a header, or an HMAC signature of a timestamp and the
+ * raw body ("<epoch seconds>.<body>", as Stripe and Kit sign webhooks) with the timestamp in its own
+ * header, accepted only within a window of now, so that a captured request cannot be replayed later.
+ * Comparisons take the same time whatever the input, so that a caller cannot find the secret byte
+ * by byte.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -33,16 +35,27 @@ export function checkSharedSecret(header: string | string[] | undefined, secret:
 	return sameSecret(given, secret) ? { ok: true } : { ok: false, reason: `the ${headerName} header does not match the shared secret` };
 }
 
+export interface HmacOptions {
+	headerName: string;
+	algorithm: HmacAlgorithm;
+	encoding: SignatureEncoding;
+	/** What the sender writes before the signature ("sha256=" for GitHub-style headers). */
+	prefix?: string;
+	/** The header that carries the signed timestamp, for messages. */
+	timestampHeader: string;
+	/** Its value: epoch seconds. */
+	timestamp: string | string[] | undefined;
+	/** How far (either way) the timestamp may be from now. */
+	toleranceSeconds: number;
+	/** Now, in epoch milliseconds. */
+	now: number;
+}
+
 /**
- * Checks `header` against the HMAC of the raw body. `prefix` is what the sender writes before the
- * signature ("sha256=" for GitHub); hex signatures are compared case-insensitively.
+ * Checks `header` against the HMAC of "<timestamp>.<raw body>", and the timestamp against the
+ * window. Hex signatures are compared case-insensitively.
  */
-export function checkHmac(
-	header: string | string[] | undefined,
-	body: Buffer | string,
-	secret: string,
-	options: { headerName: string; algorithm: HmacAlgorithm; encoding: SignatureEncoding; prefix?: string },
-): SignatureCheck {
+export function checkHmac(header: string | string[] | undefined, body: Buffer | string, secret: string, options: HmacOptions): SignatureCheck {
 	let given = headerValue(header);
 	if (!given) return { ok: false, reason: `the ${options.headerName} header is missing` };
 	const prefix = options.prefix ?? '';
@@ -50,7 +63,18 @@ export function checkHmac(
 		if (!given.toLowerCase().startsWith(prefix.toLowerCase())) return { ok: false, reason: `the ${options.headerName} header does not start with "${prefix}"` };
 		given = given.slice(prefix.length);
 	}
-	const expected = hmacSignature(body, secret, options.algorithm, options.encoding);
+	const timestamp = headerValue(options.timestamp);
+	if (!timestamp) {
+		return { ok: false, reason: `the ${options.timestampHeader} header is missing: sign "<epoch seconds>.<body>" and send the seconds in it` };
+	}
+	if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: `the ${options.timestampHeader} header is ${JSON.stringify(timestamp.slice(0, 40))}, not whole epoch seconds` };
+	const signed = Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.isBuffer(body) ? body : Buffer.from(body)]);
+	const expected = hmacSignature(signed, secret, options.algorithm, options.encoding);
 	const matches = options.encoding === 'hex' ? sameSecret(given.toLowerCase(), expected) : sameSecret(given, expected);
-	return matches ? { ok: true } : { ok: false, reason: `the ${options.headerName} signature does not match the body` };
+	if (!matches) return { ok: false, reason: `the ${options.headerName} signature does not match the timestamp and body` };
+	const ageSeconds = Math.abs(options.now / 1000 - Number(timestamp));
+	if (ageSeconds > options.toleranceSeconds) {
+		return { ok: false, reason: `the ${options.timestampHeader} is ${Math.round(ageSeconds)} s from now, outside the ${options.toleranceSeconds} s window` };
+	}
+	return { ok: true };
 }

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError, errorItem, itemError } from '../../shared/items';
+import { shown } from '../../shared/show';
 import { matchValue, type MatchKey } from '../engine/hashing';
 import { sessionBatches } from '../engine/sessions';
 import { item, perItem, type Graph } from './shared';
@@ -38,7 +39,7 @@ export async function createAudience(ctx: IExecuteFunctions, g: Graph, lookalike
 			body = { name, subtype: 'CUSTOM', description: ctx.getNodeParameter('description', i, ''), customer_file_source: 'USER_PROVIDED_ONLY' };
 		} else {
 			const country = String(ctx.getNodeParameter('country', i)).trim().toUpperCase();
-			if (!/^[A-Z]{2}$/.test(country)) throw itemError(ctx, i, `Country is "${country}"`, 'Use a two-letter country code such as US or DE.');
+			if (!/^[A-Z]{2}$/.test(country)) throw itemError(ctx, i, `Country is ${shown(country)}`, 'Use a two-letter country code such as US or DE.');
 			const ratio = Number(ctx.getNodeParameter('ratio', i));
 			if (!(ratio >= 1 && ratio <= 20)) throw itemError(ctx, i, `Size is ${ratio}%`, 'Use 1 to 20 (percent of the country).');
 			body = {
@@ -78,7 +79,7 @@ export async function changeUsers(ctx: IExecuteFunctions, g: Graph, remove: bool
 			const raw = keys.map((key) => ctx.getNodeParameter(FIELD_OF[key], i, '') as unknown);
 			const values = keys.map((key, k) => matchValue(key, raw[k], code));
 			if (values.every((value) => value === '')) {
-				const given = keys.map((key, k) => `${key.toLowerCase()} ${JSON.stringify(raw[k] ?? '')}`).join(', ');
+				const given = keys.map((key, k) => `${key.toLowerCase()} ${shown(raw[k] ?? '')}`).join(', ');
 				throw itemError(ctx, i, `has no usable identifier (${given})`, 'Map the match keys to fields that hold an email address, a phone number with its country code, …');
 			}
 			let list = audiences.get(audienceId);

@@ -2,8 +2,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { itemError } from '../../shared/items';
-import { toMinorUnits } from '../engine/money';
-import { item, perItem, type Graph } from './shared';
+import { shown } from '../../shared/show';
+import { item, minorUnits, perItem, type Graph } from './shared';
 
 export async function applyBudgets(ctx: IExecuteFunctions, g: Graph): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
@@ -12,12 +12,12 @@ export async function applyBudgets(ctx: IExecuteFunctions, g: Graph): Promise<IN
 		if (!json.action) throw itemError(ctx, i, 'is not a Bid Optimizer change (it has no "action")', 'Connect the Bid Optimizer\'s Changes output to this node.');
 		if (json.action === 'none') return [item({ ...json, applied: false, status: 'skipped' }, i)];
 		if (json.platform !== 'meta' || json.action !== 'setDailyBudget') {
-			throw itemError(ctx, i, `is a ${String(json.platform)} "${String(json.action)}" change, not a Meta budget`, 'Send Amazon changes to the Amazon Ads node.');
+			throw itemError(ctx, i, `is a ${shown(json.platform)} ${shown(json.action)} change, not a Meta budget`, 'Send Amazon changes to the Amazon Ads node.');
 		}
-		const budget = Number((json.after as IDataObject | null)?.dailyBudget);
 		const id = String(json.entityId ?? '').trim();
-		if (!id || !(budget > 0)) throw itemError(ctx, i, 'has no ad set or no new daily budget', 'Connect the Bid Optimizer\'s Changes output unchanged.');
-		await g.api.request({ method: 'POST', url: `${g.version}/${id}`, body: { daily_budget: toMinorUnits(budget, await g.offset(i)) }, itemIndex: i });
+		if (!id) throw itemError(ctx, i, 'has no ad set', 'Connect the Bid Optimizer\'s Changes output unchanged.');
+		const budget = await minorUnits(ctx, g, i, (json.after as IDataObject | null)?.dailyBudget, 'after.dailyBudget');
+		await g.api.request({ method: 'POST', url: `${g.version}/${id}`, body: { daily_budget: budget }, itemIndex: i });
 		return [item({ ...json, applied: true, status: 'applied' }, i)];
 	});
 }

@@ -6,8 +6,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { itemError } from '../../shared/items';
-import { fromMinorUnits, toMinorUnits } from '../engine/money';
-import { item, perItem, type Graph } from './shared';
+import { fromMinorUnits } from '../engine/money';
+import { item, minorUnits, perItem, type Graph } from './shared';
 
 type Json = IDataObject;
 
@@ -43,6 +43,9 @@ function parseJson(ctx: IExecuteFunctions, name: string, label: string, i: numbe
 	}
 }
 
+/** A money field the marketer filled in: 0 and empty mean 'not set' in the optional fields. */
+const given = (value: unknown) => value !== undefined && value !== null && value !== '' && value !== 0;
+
 async function createBody(ctx: IExecuteFunctions, g: Graph, resource: ObjectResource, i: number): Promise<Json> {
 	const body: Json = { name: ctx.getNodeParameter('name', i), status: ctx.getNodeParameter('status', i) };
 	const extra = resource === 'ads' ? {} : (ctx.getNodeParameter('additionalFields', i, {}) as Json);
@@ -52,16 +55,16 @@ async function createBody(ctx: IExecuteFunctions, g: Graph, resource: ObjectReso
 			.split(',')
 			.map((c) => c.trim())
 			.filter(Boolean);
-		if (Number(extra.dailyBudget) > 0) body.daily_budget = toMinorUnits(Number(extra.dailyBudget), await g.offset(i));
+		if (given(extra.dailyBudget)) body.daily_budget = await minorUnits(ctx, g, i, extra.dailyBudget, 'Daily Budget');
 	}
 	if (resource === 'adSets') {
 		body.campaign_id = ctx.getNodeParameter('campaignId', i);
-		body.daily_budget = toMinorUnits(ctx.getNodeParameter('dailyBudget', i) as number, await g.offset(i));
+		body.daily_budget = await minorUnits(ctx, g, i, ctx.getNodeParameter('dailyBudget', i), 'Daily Budget');
 		body.optimization_goal = ctx.getNodeParameter('optimizationGoal', i);
 		body.billing_event = ctx.getNodeParameter('billingEvent', i);
 		body.targeting = parseJson(ctx, 'targeting', 'Targeting', i);
 		if (extra.startTime) body.start_time = extra.startTime;
-		if (Number(extra.bidAmount) > 0) body.bid_amount = toMinorUnits(Number(extra.bidAmount), await g.offset(i));
+		if (given(extra.bidAmount)) body.bid_amount = await minorUnits(ctx, g, i, extra.bidAmount, 'Bid Amount');
 	}
 	if (resource !== 'ads' && extra.bidStrategy) body.bid_strategy = extra.bidStrategy;
 	if (resource === 'ads') {
@@ -77,11 +80,8 @@ async function updateBody(ctx: IExecuteFunctions, g: Graph, i: number): Promise<
 	if (fields.status) body.status = fields.status;
 	if (fields.name) body.name = fields.name;
 	if (fields.bidStrategy) body.bid_strategy = fields.bidStrategy;
-	for (const [key, field] of [['daily_budget', 'dailyBudget'], ['lifetime_budget', 'lifetimeBudget'], ['bid_amount', 'bidAmount']] as const) {
-		if (fields[field] === undefined || fields[field] === '') continue;
-		const amount = Number(fields[field]);
-		if (!(amount > 0)) throw itemError(ctx, i, `${field} is ${String(fields[field])}`, 'Use an amount above 0 in the account currency, e.g. 25.50.');
-		body[key] = toMinorUnits(amount, await g.offset(i));
+	for (const [key, field, label] of [['daily_budget', 'dailyBudget', 'Daily Budget'], ['lifetime_budget', 'lifetimeBudget', 'Lifetime Budget'], ['bid_amount', 'bidAmount', 'Bid Amount']] as const) {
+		if (fields[field] !== undefined && fields[field] !== '') body[key] = await minorUnits(ctx, g, i, fields[field], label);
 	}
 	if (Object.keys(body).length === 0) throw itemError(ctx, i, 'nothing to update', 'Add at least one Update Field (status, budget, bid strategy, …).');
 	return body;

@@ -1,9 +1,10 @@
 /** What the Meta Ads operations share: the Graph transport, the ad account, its currency, item errors. */
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { asNodeError, errorItem } from '../../shared/items';
+import { readMoney } from '../../shared/fields';
+import { asNodeError, errorItem, itemError } from '../../shared/items';
 import { createTransport, type Transport } from '../../shared/transport';
-import { currencyOffset } from '../engine/money';
+import { currencyOffset, toMinorUnits } from '../engine/money';
 import { classifyMetaAnswer } from '../engine/throttle';
 
 export const CREDENTIAL = 'campaignKitMetaAdsApi';
@@ -62,3 +63,11 @@ export async function perItem(ctx: IExecuteFunctions, fn: (i: number) => Promise
 }
 
 export const item = (json: IDataObject, i: number): INodeExecutionData => ({ json, pairedItem: { item: i } });
+
+/** An item's budget or bid in the account currency's smallest unit, refused unless it is sane money. */
+export async function minorUnits(ctx: IExecuteFunctions, g: Graph, i: number, raw: unknown, label: string): Promise<number> {
+	const amount = readMoney(ctx, i, raw, label, '25.50');
+	const minor = toMinorUnits(amount, await g.offset(i));
+	if (minor < 1) throw itemError(ctx, i, `${label} is ${amount}, less than the currency's smallest unit`, 'Use at least one cent (or one unit of a currency without cents).');
+	return minor;
+}

@@ -28,7 +28,8 @@ const X_LIGHT_RANGES: Array<[number, number]> = [
 const TLDS = new Set('com org net io co de uk fr es it nl be at ch eu us ca au app dev shop store ly me info biz tv ai gg jp in br'.split(' '));
 const SCHEME = /^(?:https?:\/\/|www\.)[^\s<>"]+/i;
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,})(?=$|[/?#:])/i;
-const TRAILING_PUNCTUATION = /[.,;:!?'")\]}…]+$/u;
+/** Punctuation that ends a sentence rather than a link; stripped by a loop (a `[…]+$` regex is quadratic on long runs). */
+const TRAILING_PUNCTUATION = new Set('.,;:!?\'")]}…');
 const LEADING_PUNCTUATION = /^[(["'“‘¿¡]+/u;
 const WORD = /\S+/g;
 
@@ -56,7 +57,9 @@ export function findLinks(text: string): Span[] {
 			if (domain && TLDS.has(domain[1].toLowerCase())) link = token;
 		}
 		if (!link) continue;
-		link = link.replace(TRAILING_PUNCTUATION, '');
+		let end = link.length;
+		while (end > 0 && TRAILING_PUNCTUATION.has(link[end - 1])) end--;
+		link = link.slice(0, end);
 		const start = (match.index ?? 0) + lead;
 		spans.push({ start, end: start + link.length, text: link });
 	}

@@ -54,7 +54,21 @@ export interface MergeTemplate {
 	render(contact: unknown, options?: RenderOptions): Rendered;
 }
 
-const BRACES = /\{\{([\s\S]*?)\}\}/g;
+/**
+ * Every `{{ … }}` in the text, in order: where it starts, the whole slot and what is inside. A scan
+ * with indexOf, linear in the text: the lazy regex it replaces rescanned to the end of the text from
+ * every `{{` that has no `}}` after it (20,000 of them took half a second).
+ */
+function slotsIn(source: string): Array<{ index: number; whole: string; inner: string }> {
+	const found: Array<{ index: number; whole: string; inner: string }> = [];
+	for (let open = source.indexOf('{{'); open !== -1; ) {
+		const close = source.indexOf('}}', open + 2);
+		if (close === -1) break; // no slot can close after this point
+		found.push({ index: open, whole: source.slice(open, close + 2), inner: source.slice(open + 2, close) });
+		open = source.indexOf('{{', close + 2);
+	}
+	return found;
+}
 // path, then optionally | and a fallback in double quotes, single quotes or none.
 const TAG = /^\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*(?:\|\s*(?:"([^"]*)"|'([^']*)'|([^"'|]*?)))?\s*$/;
 
@@ -99,10 +113,10 @@ export function compileTemplate(source: string): MergeTemplate {
 	const literals: string[] = [];
 	const slots: Slot[] = [];
 	let last = 0;
-	for (const match of source.matchAll(BRACES)) {
-		literals.push(source.slice(last, match.index));
-		slots.push(parseSlot(match[1], match[0]));
-		last = (match.index ?? 0) + match[0].length;
+	for (const slot of slotsIn(source)) {
+		literals.push(source.slice(last, slot.index));
+		slots.push(parseSlot(slot.inner, slot.whole));
+		last = slot.index + slot.whole.length;
 	}
 	literals.push(source.slice(last));
 
@@ -138,7 +152,13 @@ export function fill(literals: readonly string[], values: readonly string[]): st
  */
 export function aroundSlots(source: string, transform: (text: string) => string): string {
 	const slots: string[] = [];
-	const hidden = source.replace(BRACES, (slot) => `\u0000${slots.push(slot) - 1}\u0000`);
+	let hidden = '';
+	let last = 0;
+	for (const slot of slotsIn(source)) {
+		hidden += `${source.slice(last, slot.index)}\u0000${slots.push(slot.whole) - 1}\u0000`;
+		last = slot.index + slot.whole.length;
+	}
+	hidden += source.slice(last);
 	return transform(hidden).replace(/\u0000(\d+)\u0000/g, (_, n: string) => slots[Number(n)]);
 }
 

@@ -39,6 +39,7 @@ import { n8nHistory, postgresHistory, type History, type Unclear } from './histo
 import { contentHash, idempotencyKey } from './keys';
 import { grantCache } from './session';
 import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderAnswer, ProviderRequest, PublishSteps } from './types';
+import { now } from '../clock';
 
 /** Output positions, in the order the node declares them. */
 export const SENT = 0;
@@ -264,7 +265,7 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 			retryNetworkErrors: true,
 		});
 		try {
-			return session.read(answer, Date.now());
+			return session.read(answer, now());
 		} catch (error) {
 			throw new NodeOperationError(ctx.getNode(), `${provider.name} gave no access token: ${(error as Error).message}`);
 		}
@@ -413,7 +414,7 @@ async function publishEach<C>(
 				return answer as ProviderAnswer;
 			},
 			sleep: connection.sleep,
-			now: () => Date.now(),
+			now,
 			maxWaitMs,
 			credentials: connection.credentials,
 		};

@@ -8,6 +8,7 @@
  * the signature.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { nowDate } from '../clock';
 
 export interface AwsKeys {
 	accessKeyId: string;
@@ -71,7 +72,7 @@ export function signingKey(secretAccessKey: string, date: string, region: string
  * The headers that sign `request`: `X-Amz-Date`, `Authorization` and, for temporary keys,
  * `X-Amz-Security-Token`. Add them to the request unchanged.
  */
-export function signRequest(request: SignableRequest, keys: AwsKeys, time: Date = new Date()): Record<string, string> {
+export function signRequest(request: SignableRequest, keys: AwsKeys, time: Date = nowDate()): Record<string, string> {
 	const stamp = amzDate(time);
 	const date = stamp.slice(0, 8);
 	const added: Record<string, string> = { 'X-Amz-Date': stamp };

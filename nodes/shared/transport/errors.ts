@@ -69,8 +69,12 @@ function codeOf(body: unknown): string | undefined {
 	return code === undefined ? undefined : String(code);
 }
 
-/** What the provider said about a failure, from any of the error shapes providers use. */
-export function parseProviderError(body: unknown): ProviderError {
+/**
+ * What the provider said about a failure, from any of the error shapes providers use. With a
+ * redactor, secrets are hidden before a long message is cut: a cut through a key would otherwise
+ * leave its first characters in clear.
+ */
+export function parseProviderError(body: unknown, redactor?: Redactor): ProviderError {
 	let parsed = body;
 	if (typeof body === 'string' && /^\s*[{[]/.test(body)) {
 		try {
@@ -80,6 +84,7 @@ export function parseProviderError(body: unknown): ProviderError {
 		}
 	}
 	if (Buffer.isBuffer(parsed)) parsed = parsed.toString('utf8');
+	if (redactor) parsed = redactor.deep(parsed);
 	const moreInfo = isObject(parsed) ? text(parsed.more_info) ?? text(parsed.moreInfo) : undefined;
 	return { message: messageOf(parsed), code: codeOf(parsed), moreInfo };
 }

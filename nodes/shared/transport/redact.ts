@@ -1,14 +1,23 @@
 /**
  * Keeps secrets out of everything the transport writes: error messages, descriptions, the JSON an
- * error carries into n8n's execution log, and log lines. Two layers, because a provider may echo a
- * secret back in any shape: the credential's own values are replaced wherever they appear, and
- * anything that looks like an auth header, key or token is hidden even when it is not ours.
+ * error carries into n8n's execution log, and log lines. Three layers, because a provider may echo a
+ * secret back in any shape, whole or cut: the credential's own values are replaced wherever they
+ * appear (also URL-encoded, JSON-escaped and base64-encoded, alone or as the `user:secret` of a Basic
+ * credential); any run of 8+ characters taken from a secret is hidden too, so a provider (or a
+ * message cut to length) that shows only part of a key shows nothing of it; and anything that looks
+ * like an auth header, key or token is hidden even when it is not ours.
  */
 
 export const HIDDEN = '**hidden**';
 
+/** Shorter runs of a secret are not hidden: they would hide ordinary words, and reveal too little to use. */
+export const FRAGMENT_LENGTH = 8;
+
 /** Credential fields that are addresses, not secrets. */
 const PUBLIC_FIELDS = new Set(['baseUrl']);
+
+/** Credential fields whose every fragment is secret (API keys, tokens, passwords, private keys). */
+const SECRET_FIELD_NAME = /key|token|secret|password|passwd|signature|private|credential/i;
 
 /** Field and header names whose values are secrets whatever they hold. */
 const SECRET_NAME =
@@ -34,33 +43,111 @@ export interface Redactor {
 
 const isUrl = (value: string) => /^https?:\/\/\S+$/i.test(value);
 
+const base64Url = (base64: string) => base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/**
+ * The base64 text that encodes `secret` wherever it sits in a longer value (a Basic credential's
+ * `user:secret`): one string per position of the secret in the 3-byte groups, keeping only the
+ * characters that depend on the secret's bytes alone.
+ */
+function base64Cores(secret: string): string[] {
+	const bytes = Buffer.from(secret, 'utf8');
+	const cores: string[] = [];
+	for (let lead = 0; lead < 3; lead++) {
+		// `lead` unknown bytes before the secret: skip to the first group made of the secret's bytes only.
+		const start = lead === 0 ? 0 : 3 - lead;
+		const whole = Math.floor((bytes.length - start) / 3) * 3;
+		if (whole < 3) continue;
+		const core = bytes.subarray(start, start + whole).toString('base64');
+		cores.push(core, base64Url(core));
+	}
+	return cores;
+}
+
+/** Every way a secret may be written back: as it is, URL-encoded, JSON-escaped, base64 in any position. */
+function encodings(secret: string): string[] {
+	const url = encodeURIComponent(secret);
+	return [secret, url, url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), JSON.stringify(secret).slice(1, -1), ...base64Cores(secret)];
+}
+
+interface Secrets {
+	/** Values replaced whole, longest first. */
+	whole: string[];
+	/** Every FRAGMENT_LENGTH-character run of a secret field's value, in every encoding. */
+	fragments: Set<string>;
+}
+
 /** The string values of a decrypted credential that must never be shown, with their encoded forms. */
-function secretsOf(credentials: unknown, publicFields: Set<string>): string[] {
-	const found = new Set<string>();
-	const add = (secret: string) => {
-		if (secret.length < 8) return; // shorter values (ports, regions, "json") are not secrets and would hide real words
-		found.add(secret);
-		found.add(encodeURIComponent(secret));
-		found.add(JSON.stringify(secret).slice(1, -1));
+function secretsOf(credentials: unknown, publicFields: Set<string>): Secrets {
+	const whole = new Set<string>();
+	const fragments = new Set<string>();
+	const strings = new Set<string>();
+	const fieldSecrets = new Set<string>();
+	const add = (secret: string, isField: boolean) => {
+		if (secret.length < FRAGMENT_LENGTH) return; // shorter values (ports, regions, "json") are not secrets and would hide real words
+		whole.add(secret);
+		whole.add(encodeURIComponent(secret));
+		whole.add(JSON.stringify(secret).slice(1, -1));
+		if (isField) fieldSecrets.add(secret);
 	};
 	const walk = (value: unknown, key: string, depth: number) => {
 		if (depth > 5 || value === null || value === undefined) return;
 		if (typeof value === 'string') {
 			if (publicFields.has(key)) return;
+			strings.add(value);
 			if (isUrl(value)) {
 				// An address is shown in errors; only a password inside it is a secret.
 				const password = URL.canParse(value) ? new URL(value).password : '';
-				if (password) add(decodeURIComponent(password));
+				if (password) add(decodeURIComponent(password), true);
 				return;
 			}
-			add(value);
+			add(value, SECRET_FIELD_NAME.test(key));
+			// A pasted key file (Firebase's service-account JSON): its fields are secrets of their own.
+			if (/^\s*\{/.test(value)) {
+				try {
+					walk(JSON.parse(value), key, depth + 1);
+				} catch {
+					// not JSON: the whole value is hidden already
+				}
+			}
 		} else if (typeof value === 'object') {
 			for (const [childKey, child] of Object.entries(value as object)) walk(child, childKey, depth + 1);
 		}
 	};
 	walk(credentials, '', 0);
+	for (const secret of fieldSecrets) {
+		// A Basic credential is base64 of `user:secret`, the user being another field (Twilio's SID).
+		for (const user of strings) {
+			const pair = Buffer.from(`${user}:${secret}`).toString('base64');
+			whole.add(pair);
+			whole.add(base64Url(pair));
+		}
+		for (const form of encodings(secret)) {
+			for (let i = 0; i + FRAGMENT_LENGTH <= form.length; i++) fragments.add(form.slice(i, i + FRAGMENT_LENGTH));
+		}
+	}
 	// Longest first, so a secret that contains another is replaced whole.
-	return [...found].sort((a, b) => b.length - a.length);
+	return { whole: [...whole].sort((a, b) => b.length - a.length), fragments };
+}
+
+/** `value` with every run that contains a known fragment of a secret replaced by `**hidden**`. */
+function hideFragments(value: string, fragments: Set<string>): string {
+	if (fragments.size === 0 || value.length < FRAGMENT_LENGTH) return value;
+	let out = '';
+	let copied = 0; // value[0, copied) is in `out`
+	let start = -1; // the run being hidden: [start, end)
+	let end = -1;
+	for (let i = 0; i + FRAGMENT_LENGTH <= value.length; i++) {
+		if (!fragments.has(value.slice(i, i + FRAGMENT_LENGTH))) continue;
+		if (i > end) {
+			if (start >= 0) out += value.slice(copied, start) + HIDDEN;
+			if (start >= 0) copied = end;
+			start = i;
+		}
+		end = i + FRAGMENT_LENGTH;
+	}
+	if (start < 0) return value;
+	return out + value.slice(copied, start) + HIDDEN + value.slice(end);
 }
 
 export function createRedactor(credentials: unknown, publicFields: string[] = []): Redactor {
@@ -68,7 +155,8 @@ export function createRedactor(credentials: unknown, publicFields: string[] = []
 
 	const text = (value: string): string => {
 		let out = value;
-		for (const secret of secrets) out = out.split(secret).join(HIDDEN);
+		for (const secret of secrets.whole) out = out.split(secret).join(HIDDEN);
+		out = hideFragments(out, secrets.fragments);
 		out = out.replace(AUTH_SCHEME, (match, scheme: string, space: string, token: string) => {
 			// "Token expired" is prose; "Bearer abc12345" or "Key 7f3a…" (16+, with digits) is a credential.
 			const credential = /^(bearer|basic|digest)$/i.test(scheme)
@@ -83,6 +171,7 @@ export function createRedactor(credentials: unknown, publicFields: string[] = []
 
 	const deep = (value: unknown, depth = 0): unknown => {
 		if (typeof value === 'string') return text(value);
+		if (Buffer.isBuffer(value)) return text(value.toString('utf8'));
 		if (value === null || typeof value !== 'object') return value;
 		if (depth > 20) return HIDDEN;
 		if (Array.isArray(value)) return value.map((entry) => deep(entry, depth + 1));

@@ -14,6 +14,7 @@ import { paginate, type Pagination } from './paginate';
 import { createRedactor, type Redactor } from './redact';
 import { backoffMs, formatDuration, isRetryableStatus, serverWait, transientCode } from './retry';
 import type { Clock, TransportContext, TransportOptions, TransportRequest, TransportResponse } from './types';
+import { now } from '../clock';
 
 export interface Transport {
 	/** Sends one request, retrying as the provider allows; throws a NodeApiError when it cannot succeed. */
@@ -66,7 +67,7 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 	const maxWaitMs = options.maxWaitMs ?? DEFAULTS.maxWaitMs;
 	const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
 	const clock: Required<Clock> = {
-		now: options.clock?.now ?? (() => Date.now()),
+		now: options.clock?.now ?? now,
 		// Aborts the wait when the execution is cancelled.
 		sleep:
 			options.clock?.sleep ??
@@ -158,7 +159,7 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 				throw connectionError(redactor, label, url, failure?.error, attempt, itemIndex);
 			}
 			if (answer && asked && asked.ms > remaining) {
-				const said = parseProviderError(answer.body).message;
+				const said = parseProviderError(answer.body, redactor).message;
 				throw apiError(node, redactor, {
 					message: `${provider} asked to wait ${formatDuration(asked.ms)} before trying again (${asked.header}), longer than this request may wait (${formatDuration(remaining)} left of ${formatDuration(maxWaitMs)})`,
 					description: `${label} answered ${statusLine(answer.statusCode)}${said ? `: ${said}` : ''}. Try again later, or send fewer requests at once.`,
@@ -181,7 +182,7 @@ export function createTransport(ctx: TransportContext, options: TransportOptions
 	}
 
 	function httpError(redactor: Redactor, label: string, answer: Answer, attempts: number, waited: number, itemIndex?: number) {
-		const said = parseProviderError(answer.body);
+		const said = parseProviderError(answer.body, redactor);
 		const retried = attempts > 1 ? ` after ${attempts} attempts` : '';
 		const extra = [said.code && `code ${said.code}`, said.moreInfo].filter(Boolean).join(', ');
 		return apiError(node, redactor, {

@@ -3,7 +3,7 @@
  * signed with X-Hub-Signature-256 "sha256=<hex HMAC-SHA256(app secret, raw body)>". Each message
  * status (sent, delivered, read, failed) becomes one event.
  */
-import { hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEvent, DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = { sent: 'sent', delivered: 'delivered', read: 'opened', failed: 'failed' };
@@ -35,6 +35,7 @@ export const meta: ProviderAdapter = {
 						channel: 'whatsapp',
 						type: TYPES[status.status ?? ''] ?? 'other',
 						providerType: status.status ?? '',
+						eventId: eventIdOf([status.id, status.status], status),
 						messageId: text(status.id),
 						recipient: text(status.recipient_id),
 						timestamp: isoTime(status.timestamp),

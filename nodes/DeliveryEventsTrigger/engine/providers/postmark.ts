@@ -3,7 +3,7 @@
  * Click, SubscriptionChange). Postmark signs nothing; it sends the Basic-auth user and password you
  * put in the webhook URL, which are checked here.
  */
-import { isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = {
@@ -29,15 +29,19 @@ export const postmark: ProviderAdapter = {
 		let type = TYPES[recordType] ?? 'other';
 		// A suppression change that turns sending off is Postmark's unsubscribe (or a manual suppression).
 		if (recordType === 'SubscriptionChange' && event.SuppressSending === true) type = 'unsubscribed';
+		const at = event.DeliveredAt ?? event.BouncedAt ?? event.ReceivedAt ?? event.ChangedAt;
+		// Bounces carry Postmark's own id; an open or click is its message, kind and time.
+		const eventId = eventIdOf(event.ID !== undefined ? [recordType, event.ID] : [recordType, event.MessageID, at], event);
 		return [
 			{
 				provider: 'postmark',
 				channel: 'email',
 				type,
 				providerType: recordType,
+				eventId,
 				messageId: text(event.MessageID),
 				recipient: text(event.Recipient ?? event.Email),
-				timestamp: isoTime(event.DeliveredAt ?? event.BouncedAt ?? event.ReceivedAt ?? event.ChangedAt),
+				timestamp: isoTime(at),
 				raw: event,
 			},
 		];

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 
-import { fresh, isoTime, missing, OK, parseJson, reject, text } from '../signatures';
+import { eventIdOf, fresh, isoTime, missing, OK, parseJson, reject, text } from '../signatures';
 import type { DeliveryEvent, DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = {
@@ -51,6 +51,7 @@ export const sendgrid: ProviderAdapter = {
 				channel: 'email',
 				type: TYPES[name] ?? 'other',
 				providerType: name,
+				eventId: eventIdOf([event.sg_event_id], event),
 				messageId: id ? id.split('.')[0] : null,
 				recipient: text(event.email),
 				timestamp: isoTime(event.timestamp),

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 
-import { fresh, isoTime, missing, OK, parseJson, reject, text } from '../signatures';
+import { eventIdOf, fresh, isoTime, missing, OK, parseJson, reject, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter } from '../types';
 
 // An Ed25519 public key as SPKI DER is this fixed prefix followed by the 32 raw key bytes.
@@ -38,7 +38,7 @@ export const telnyx: ProviderAdapter = {
 		}
 	},
 	normalise(request) {
-		const body = parseJson(request.rawBody) as { data?: { event_type?: string; occurred_at?: string; payload?: Record<string, unknown> } };
+		const body = parseJson(request.rawBody) as { data?: { id?: string; event_type?: string; occurred_at?: string; payload?: Record<string, unknown> } };
 		const data = body.data ?? {};
 		const payload = data.payload ?? {};
 		const eventType = data.event_type ?? '';
@@ -54,6 +54,8 @@ export const telnyx: ProviderAdapter = {
 						? (FINAL[recipient.status ?? ''] ?? 'other')
 						: 'other',
 			providerType: recipient.status ? `${eventType}:${recipient.status}` : eventType,
+			// Telnyx's event id; a finalized event has one entry per recipient.
+			eventId: eventIdOf(to.length ? [data.id, recipient.phone_number] : [data.id], { data, recipient }),
 			messageId: text(payload.id),
 			recipient: text(recipient.phone_number),
 			timestamp: isoTime(data.occurred_at),

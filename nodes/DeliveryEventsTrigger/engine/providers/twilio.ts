@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { formPairs, hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, formPairs, hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter, WebhookRequest } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = {
@@ -63,6 +63,7 @@ export const twilio: ProviderAdapter = {
 				channel: 'sms',
 				type: TYPES[status] ?? 'other',
 				providerType: status,
+				eventId: eventIdOf([fields.MessageSid ?? fields.SmsSid, status], fields),
 				messageId: text(fields.MessageSid ?? fields.SmsSid),
 				recipient: text(fields.To),
 				// Status callbacks carry no event time: the time of receipt is the best there is.
