@@ -99,6 +99,12 @@ class MemoryDeduplicator implements IDataDeduplicator {
 		return this.lists.get(this.context(scope, data))?.length ?? 0;
 	}
 
+	/** Puts entries in one workflow node's list as a run would have left them (scope "node"). */
+	seed(workflowId: string, nodeId: string, entries: string[]): void {
+		const context = `${workflowId}|n:${nodeId}`;
+		this.lists.set(context, [...(this.lists.get(context) ?? []), ...entries]);
+	}
+
 	/** Keys recorded for one workflow's node (scope "node"). */
 	keys(workflowId: string, nodeId: string): string[] {
 		return [...(this.lists.get(`${workflowId}|n:${nodeId}`) ?? [])];

@@ -85,4 +85,50 @@ describe('Email with Send History: In Postgres', () => {
 		})();
 		expect(rows[0].n).toBe(5);
 	});
+
+	it('a run whose database connection is cut while SendGrid holds its request: 1 email, the run that came meanwhile reports it unconfirmed', async () => {
+		const held = sendGrid.hold();
+		const first = send(contacts(5), 'wf-cut');
+		while (sendGrid.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+		const admin = await pg.connect();
+		try {
+			// Run A's backend is terminated (a failover, a proxy's idle cut) while it waits on SendGrid.
+			const { rows } = await admin.query<{ n: number }>(
+				"SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'n8n Campaign Kit send history'",
+			);
+			expect(rows[0].n).toBe(1);
+			for (;;) {
+				const { rows: left } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'n8n Campaign Kit send history'");
+				if (left[0].n === 0) break;
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+			// Run B cannot know whether A's request reached SendGrid: it sends nothing and says so.
+			const running = send(contacts(5), 'wf-cut');
+			// A run that sends would wait on the held answer too: B must finish without it.
+			const finished = await Promise.race([running.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+			held.release();
+			const second = await running;
+			expect(sendGrid.delivered).toHaveLength(5);
+			expect(finished).toBe(true);
+			expect(second.sent).toHaveLength(0);
+			expect(second.failed).toHaveLength(5);
+			for (const item of second.failed) {
+				const delivery = item.json.delivery as IDataObject;
+				expect(delivery.status).toBe('unconfirmed');
+				expect(delivery.claimedBy).toEqual(expect.any(String));
+				expect(Date.parse(String(delivery.claimedAt))).toBeGreaterThan(Date.now() - 60_000);
+				expect(String(delivery.reason)).toMatch(/may have reached SendGrid/);
+			}
+			// A's request completes: its emails are sent, and marked sent over a new connection.
+			const a = await first;
+			expect(a.sent).toHaveLength(5);
+			expect(sendGrid.delivered).toHaveLength(5);
+			const third = await send(contacts(5), 'wf-cut');
+			expect(reasons(third.skipped)).toEqual(['already sent by this node in an earlier execution']);
+			expect(sendGrid.delivered.map((email) => email.to).sort()).toEqual(contacts(5).map((c) => String(c.email)).sort());
+		} finally {
+			held.release();
+			await admin.end();
+		}
+	});
 });

@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { requestMarker, sendingMarker } from '../../nodes/shared/channel/histories';
 import { deduplicationStore, runWorkflow, singleNode } from '../helpers/n8n';
 import { FcmStandIn } from '../stand-ins/fcm';
 import { OneSignalStandIn } from '../stand-ins/onesignal';
@@ -303,6 +304,29 @@ describe('Push node with OneSignal (in-process n8n)', () => {
 		expect(oneSignal.notifications).toHaveLength(1);
 		expect(sent.map((item) => delivery(item).messageId)).toEqual(Array(3).fill(oneSignal.notifications[0].id));
 		expect(sent.map((item) => delivery(item).attempts)).toEqual([2, 2, 2]);
+	});
+
+	it('after a run that died with its call in flight, a re-run sends exactly that call again under its idempotency key: each subscriber reached once', async () => {
+		const dry = await send(subscribers(3), { ...ONESIGNAL, simulate: true }, { workflowId: 'died-push' });
+		const keys = dry.sent.map((item) => String(delivery(item).idempotencyKey));
+		const body = delivery(dry.sent[0]).request?.body as IDataObject;
+		// The dead run's call reached OneSignal (its answer never came back), and the run left its marks.
+		const reached = await fetch(`${oneSignal.url}/notifications`, {
+			method: 'POST',
+			headers: { authorization: `Key ${ONESIGNAL_KEY}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ ...body, include_subscription_ids: subscribers(3).map((s) => s.subscriptionId) }),
+		});
+		expect(reached.status).toBe(200);
+		deduplicationStore.seed('died-push', 'node-1', [...keys.map(sendingMarker), requestMarker(String(body.idempotency_key))]);
+		// The re-run also has a fourth subscriber: that one goes in a call of its own.
+		const rerun = await send(subscribers(4), ONESIGNAL, { workflowId: 'died-push' });
+		expect(rerun.result.error).toBeUndefined();
+		expect(rerun.sent).toHaveLength(4);
+		expect(oneSignal.requests.map((request) => (request.body as IDataObject).idempotency_key)).toContain(body.idempotency_key);
+		expect(oneSignal.requests).toHaveLength(3);
+		expect(oneSignal.notifications).toHaveLength(2);
+		expect(oneSignal.reached).toBe(4);
+		expect((await send(subscribers(4), ONESIGNAL, { workflowId: 'died-push' })).skipped).toHaveLength(4);
 	});
 
 	it('rides out a 429 with Retry-After', async () => {

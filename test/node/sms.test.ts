@@ -6,6 +6,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { sendingMarker } from '../../nodes/shared/channel/histories';
 import { deduplicationStore, runWorkflow, singleNode } from '../helpers/n8n';
 import { TelnyxStandIn } from '../stand-ins/telnyx';
 import { TwilioStandIn } from '../stand-ins/twilio';
@@ -349,5 +350,42 @@ describe('SMS node with Twilio (in-process n8n)', () => {
 		} finally {
 			await keyed.stop();
 		}
+	});
+
+	it('after a run that died between its request and the answer, a re-run sends the other 4 and reports that one unconfirmed, every time', async () => {
+		const simulated = await send(contacts(5), { simulate: true }, { workflowId: 'died' });
+		const keys = simulated.sent.map((item) => String(delivery(item).idempotencyKey));
+		// What a run killed while Twilio held its first request leaves in n8n's store: that message marked as being sent.
+		deduplicationStore.seed('died', 'node-1', [sendingMarker(keys[0])]);
+		const rerun = await send(contacts(5), {}, { workflowId: 'died' });
+		expect(rerun.result.error).toBeUndefined();
+		expect(rerun.sent.map((item) => item.json.code)).toEqual(['C1', 'C2', 'C3', 'C4']);
+		expect(rerun.failed.map((item) => delivery(item).status)).toEqual(['unconfirmed']);
+		expect(rerun.failed[0].json.code).toBe('C0');
+		expect(delivery(rerun.failed[0])).toMatchObject({ idempotencyKey: keys[0], claimedBy: null, claimedAt: null });
+		expect(String(delivery(rerun.failed[0]).reason)).toMatch(/^unconfirmed: an earlier execution of this node started sending it and stopped before recording Twilio's answer, so it may have reached Twilio; not sent again/);
+		expect(twilio.delivered.map((message) => message.to).sort()).toEqual([1, 2, 3, 4].map(number).sort());
+		const again = await send(contacts(5), {}, { workflowId: 'died' });
+		expect(again.skipped).toHaveLength(4);
+		expect(again.failed.map((item) => delivery(item).status)).toEqual(['unconfirmed']);
+		expect(twilio.delivered).toHaveLength(4);
+		// The marketer decides: "Send Again" sends it, and from then on it counts as sent.
+		const forced = await send([contacts(5)[0]], { options: { sendAgain: true } }, { workflowId: 'died' });
+		expect(forced.sent).toHaveLength(1);
+		expect((await send(contacts(5), {}, { workflowId: 'died' })).skipped).toHaveLength(5);
+		expect(twilio.delivered).toHaveLength(5);
+	});
+
+	it('a request whose connection broke before Twilio answered is unconfirmed: not handed to the fallback, not sent again by a re-run', async () => {
+		twilio.failNext('POST', '/2010-04-01/Accounts/:accountSid/Messages.json', 1, { destroy: true });
+		const first = await send(contacts(1), { provider: 'twilio>telnyx' }, { workflowId: 'broke' });
+		expect(first.result.error).toBeUndefined();
+		expect(first.failed.map((item) => delivery(item).status)).toEqual(['unconfirmed']);
+		expect(String(delivery(first.failed[0]).reason)).toMatch(/^unconfirmed: the connection to Twilio broke before it answered .*so it may or may not have sent it; not sent again/);
+		expect(telnyx.requests).toHaveLength(0);
+		const rerun = await send(contacts(1), { provider: 'twilio>telnyx' }, { workflowId: 'broke' });
+		expect(rerun.failed.map((item) => delivery(item).status)).toEqual(['unconfirmed']);
+		expect(twilio.requests).toHaveLength(1);
+		expect(telnyx.requests).toHaveLength(0);
 	});
 });

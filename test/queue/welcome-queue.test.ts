@@ -12,8 +12,9 @@
  * replaced. The template survives that by itself: a sign-up is answered only once it is saved in
  * campaign_kit_contacts (a sender whose post failed posts again), each step moves the contact's
  * checkpoint, and the sweep picks up every series whose checkpoint has passed; the channel nodes'
- * send history skips what the dead run had sent and takes over what it had claimed but not sent,
- * and the Audience Guard's Message ID lets the picked-up series through as the same message.
+ * send history skips what the dead run had sent, takes over what it had claimed but not yet
+ * marked as being sent, and reports `unconfirmed` (never sends again) what it had marked and not
+ * confirmed; the Audience Guard's Message ID lets the picked-up series through as the same message.
  *
  * CK_QUEUE_SIGNUPS sets the number of signups (default 1,000, what fits the suite's time on two
  * cores; `.ci/run` runs the issue's 10,000 too). CK_QUEUE_SIGNAL=SIGTERM stops the worker gracefully.
@@ -90,7 +91,7 @@ describe(`The welcome series template in queue mode (main + 2 workers), a worker
 		await Promise.all([sendGrid.stop(), twilio.stop(), telnyx.stop()]);
 	}, 120_000);
 
-	it(`sends ${SIGNUPS.toLocaleString('en')} contacts each message of the series once: none lost, none twice but one in flight at the kill`, async () => {
+	it(`sends ${SIGNUPS.toLocaleString('en')} contacts each message of the series once: none twice, none lost without being reported unconfirmed`, async () => {
 		const { client } = cluster;
 		const credential = async (name: string, type: string, data: Record<string, unknown>) => {
 			const saved = (await client.api('POST', '/credentials', { name, type, data })) as unknown as { id: string };
@@ -146,9 +147,8 @@ describe(`The welcome series template in queue mode (main + 2 workers), a worker
 			await cluster.workers[0].kill(SIGNAL);
 			// The one case no sender can settle without a provider idempotency key (SendGrid and
 			// Twilio have none): messages the provider accepted that the dead worker had not yet
-			// marked sent. Live runs confirm within milliseconds and a dead run's claims are taken
-			// over only after its jobs fail (10 s lock), so what is still unconfirmed 2 s after the
-			// kill is the dead run's.
+			// marked sent. They are reported unconfirmed, never sent again. Live runs confirm within
+			// milliseconds, so what is still unconfirmed 2 s after the kill is the dead run's.
 			await sleep(2000);
 			const { rows } = await db.query<{ key: string }>('SELECT key FROM campaign_kit_send_history WHERE workflow_id = $1 AND NOT sent', [workflow.id]);
 			const accepted = new Set([...sendGrid.delivered.map((e) => String(e.customArgs?.ck_idempotency_key)), ...twilio.delivered.map((m) => keyOf(m.statusCallback))]);
@@ -210,7 +210,9 @@ describe(`The welcome series template in queue mode (main + 2 workers), a worker
 		const remembered = new Set(rows.map((row) => row.key));
 		const keys = [...sendGrid.delivered.map((e) => String(e.customArgs?.ck_idempotency_key)), ...twilio.delivered.map((m) => keyOf(m.statusCallback))];
 		const forgotten = keys.filter((key) => !remembered.has(key)).length;
-		const unconfirmed = rows.filter((row) => !row.sent).length;
+		// Marked as being sent by the dead worker, never confirmed: the re-runs report these unconfirmed.
+		const unconfirmedKeys = rows.filter((row) => !row.sent).map((row) => row.key);
+		const unconfirmed = unconfirmedKeys.length;
 		await db.end();
 
 		// Counted at the stand-ins, per contact and message.
@@ -230,6 +232,10 @@ describe(`The welcome series template in queue mode (main + 2 workers), a worker
 				else if (got.n > 1) doubled.push({ message: id, n: got.n, inFlight: inFlight.has(got.key) });
 			}
 		}
+		// An unconfirmed message that never reached the provider (the worker died between marking it and
+		// the request) is missing, and reported: nobody can tell it from one that arrived.
+		const delivered = new Set(keys);
+		const reportedNeverArrived = unconfirmedKeys.filter((key) => !delivered.has(key)).length;
 		const unexpected = [...counts.keys()].filter((id) => !/^signup\d+@example\.com (welcome|tips|offer)$|^\+1415\d{7} sms$/.test(id));
 		console.log(
 			[
@@ -238,7 +244,7 @@ describe(`The welcome series template in queue mode (main + 2 workers), a worker
 				`[queue] executions: ${JSON.stringify(last)} (errors: the killed worker's, failed by n8n as stalled); series picked up by the sweep: ${pickedUp}`,
 				`[queue] at the stand-ins: ${sendGrid.delivered.length} emails + ${twilio.delivered.length} SMS (expected ${expected}); missing ${missing.length}, doubled ${doubled.length}; accepted but not yet marked sent when the worker died: ${inFlight.size}`,
 				`[queue] signups posted again after an error: ${reposted}; answers other than 202: ${JSON.stringify(answers)}`,
-				`[queue] send history: ${remembered.size} keys; ${forgotten} delivered messages missing from it; ${unconfirmed} claimed but never confirmed; series not over: ${left.length}`,
+				`[queue] send history: ${remembered.size} keys; ${forgotten} delivered messages missing from it; ${unconfirmed} reported unconfirmed (${unconfirmed - reportedNeverArrived} of them had reached the stand-in); series not over: ${left.length}`,
 				`[queue] all done in ${(total / 1000).toFixed(1)} s`,
 				...missing.slice(0, 10).map((m) => `  missing ${m}`),
 				...doubled.slice(0, 10).map((d) => `  doubled ${d.message} ×${d.n}${d.inFlight ? ' (in flight at the kill)' : ''}`),
@@ -247,14 +253,14 @@ describe(`The welcome series template in queue mode (main + 2 workers), a worker
 		);
 
 		expect(killedWelcomes).toBeGreaterThanOrEqual(SIGNUPS * KILL_AT);
-		expect(missing).toEqual([]);
+		// Missing only what is reported unconfirmed and never arrived; nothing twice.
+		expect(missing).toHaveLength(reportedNeverArrived);
 		expect(unexpected).toEqual([]);
-		// Twice only a message that was in flight at the kill (accepted, not yet confirmed), and never more.
-		expect(doubled.filter((d) => !d.inFlight || d.n > 2)).toEqual([]);
-		expect(doubled.length).toBeLessThanOrEqual(inFlight.size);
-		expect(received()).toBe(expected + doubled.length);
+		expect(doubled).toEqual([]);
+		expect(received()).toBe(expected - missing.length);
 		expect(left).toEqual([]);
 		expect(forgotten).toBe(0);
-		expect(unconfirmed).toBe(0);
+		// Only the killed worker's in-flight messages can be unconfirmed: at most its concurrency.
+		expect(unconfirmed).toBeLessThanOrEqual(50);
 	}, 60 * 60_000);
 });

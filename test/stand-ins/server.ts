@@ -96,6 +96,8 @@ export class StandInServer {
 	maxInFlight = 0;
 	private inFlight = 0;
 	private readonly routes: Route[] = [];
+	/** While set, every answer waits for it (the request is recorded and handled first). */
+	private gate: Promise<void> | undefined;
 	private server: Server | undefined;
 	private base = '';
 
@@ -111,6 +113,21 @@ export class StandInServer {
 		if (!route) throw new Error(`No route ${method} ${path} to script failures for`);
 		for (let i = 0; i < count; i++) route.scripted.push(reply);
 		return this;
+	}
+
+	/**
+	 * Holds every answer from now on until `release()`: requests arrive and are handled (a provider
+	 * stand-in counts its deliveries) but the client waits, as on a provider that is slow to answer.
+	 */
+	hold(): { release(): void } {
+		let release = () => {};
+		this.gate = new Promise<void>((resolve) => (release = resolve));
+		return {
+			release: () => {
+				this.gate = undefined;
+				release();
+			},
+		};
 	}
 
 	/** Requests to one route pattern (or path), optionally by method. */
@@ -174,6 +191,7 @@ export class StandInServer {
 				? { status: 404, body: { message: `No stand-in route for ${method} ${url.pathname}` } }
 				: (route.scripted.shift() ?? (await route.handler(recorded)));
 			if (reply.delayMs) await wait(reply.delayMs);
+			if (this.gate) await this.gate;
 			if (reply.destroy) {
 				req.socket.destroy();
 				return;

@@ -47,6 +47,7 @@ function request(batch: PushMessage[], appId: string, settings: OneSignalSetting
 	const idempotency = oneSignalIdempotencyKey(batch.map((message) => message.key), settings.salt);
 	return {
 		messages: batch,
+		idempotencyKey: idempotency,
 		http(only?: number): HttpCall {
 			const ids = (only === undefined ? batch : [batch[only]]).map((message) => message.recipient);
 			const body: Record<string, unknown> = { app_id: appId };

@@ -5,13 +5,21 @@
  *    Skipped with the reason; a setting the marketer must fix stops the run (or, with Continue
  *    On Fail, leaves on Failed). Nothing is sent until every item has been read.
  * 2. Each message gets an idempotency key (workflow, node, recipient, content). The send history
- *    answers which keys this node has sent before and records the rest, in one call; those are
- *    Skipped as already sent unless "Send Again" is on. The history is n8n's de-duplication store,
- *    or (Send History: In Postgres) a table that stays exact when executions overlap (history.ts).
- * 3. The provider adapter batches the messages into requests; the one transport sends them
- *    (retries, waits, provider messages). Messages whose provider failed after its retries for a
- *    reason another provider would not share (an outage, throttling) go to the fallback provider.
- * 4. Keys of messages that were not sent are removed from the store again, so a re-run sends them.
+ *    (histories.ts: n8n's de-duplication store, or a Postgres table that stays exact when executions
+ *    overlap) answers which keys were sent before (Skipped as already sent unless "Send Again" is
+ *    on), which a live run is sending (Skipped), and which an earlier run may have sent: marked as
+ *    being sent, never confirmed. Those leave on Failed with `delivery.status: 'unconfirmed'`, when,
+ *    and by which execution (where the store keeps it), and are not sent again, unless the provider
+ *    drops repeats by an idempotency key and the message went out in a request with that key:
+ *    then exactly that request goes out again.
+ * 3. The provider adapter batches the messages into requests; right before each request the
+ *    history marks its messages as being sent (a run that no longer holds them does not send:
+ *    unconfirmed), right after the provider accepted it records them as sent. The one transport
+ *    sends them (retries, waits, provider messages). Messages whose provider failed after its
+ *    retries for a reason another provider would not share (an outage, throttling) go to the
+ *    fallback provider; a connection that broke after the request went out is unconfirmed, not
+ *    failed, and falls back to nothing.
+ * 4. Keys of messages that were not sent are forgotten again, so a re-run sends them.
  *
  * Simulate stops after batching: every item carries the exact request it would go out in.
  *
@@ -24,13 +32,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
-import { Client } from 'pg';
 
 import { asNodeError } from '../items';
 import { createTransport, type Transport } from '../transport';
-import { becomeClaimant, claimKeys, confirmKeys, ensureHistoryTable, forgetKeys, historyConnection, type Claimant, type PostgresCredential } from './history';
+import { n8nHistory, postgresHistory, type History, type Unclear } from './histories';
 import { contentHash, idempotencyKey } from './keys';
-import { oneAtATime } from './serial';
 import { grantCache } from './session';
 import type { Delivery, HttpCall, Message, MessageResult, Provider, ProviderAnswer, ProviderRequest, PublishSteps } from './types';
 import { now } from '../clock';
@@ -84,6 +90,8 @@ interface Outcome {
 	attempts: number;
 	/** The error n8n shows if the run stops here. */
 	error?: Error;
+	/** Why nobody knows whether the message went out (or this run did not send it after all). */
+	unconfirmed?: string;
 }
 
 /** A delivery record, fields in the order people read them. */
@@ -125,7 +133,7 @@ export async function sendThroughChannel<C>(ctx: IExecuteFunctions, send: Channe
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	items.forEach((item, i) => {
 		const delivery = deliveries[i];
-		const output = delivery.status === 'skipped' ? SKIPPED : delivery.status === 'failed' ? FAILED : SENT;
+		const output = delivery.status === 'skipped' ? SKIPPED : delivery.status === 'failed' || delivery.status === 'unconfirmed' ? FAILED : SENT;
 		const routed: INodeExecutionData = { json: { ...item.json, ...(extras[i] as IDataObject | undefined), delivery: delivery as unknown as IDataObject }, pairedItem: { item: i } };
 		if (item.binary) routed.binary = item.binary;
 		outputs[output].push(routed);
@@ -265,115 +273,21 @@ async function connect<C>(ctx: IExecuteFunctions, provider: Provider<C>, send: C
 	return { api, credentials, headers, sleep: wait };
 }
 
-/** Where a node remembers its sends; closed when the node is done. */
-interface History {
-	/** Records `keys`; answers those to skip: sent before, or being sent by another run right now (Postgres). */
-	record(keys: string[]): Promise<{ sent: Set<string>; busy: Set<string> }>;
-	/** Marks keys sent once the provider accepted them (Postgres; n8n's store recorded them already). */
-	confirm(keys: string[]): Promise<string | undefined>;
-	/**
-	 * Forgets keys of messages that were not sent, so that the next run sends them. Returns what
-	 * went wrong if it could not (the items say so: a re-run would skip them).
-	 */
-	forget(keys: string[]): Promise<string | undefined>;
-	close(): Promise<void>;
-}
-
-const NOT_FORGOTTEN = 'so a re-run skips it: use "Send Again" for it';
-
-/** n8n's store keeps one record per workflow node: its calls queue on that within this process (serial.ts). */
-const storeKey = (ctx: IExecuteFunctions) => `${ctx.getWorkflow().id}\u0000${ctx.getNode().id}`;
-
 /**
- * n8n's de-duplication store: one row per node that each call reads, extends and writes back. Exact
- * on one n8n (calls queue in this process); executions on several queue-mode workers overlap and
- * lose each other's keys, which is what the Postgres history is for.
+ * Connection errors after which the request may have reached the provider (the connection broke
+ * or timed out once it was open): nobody knows whether the message went out. Refused or
+ * unresolved connections (ECONNREFUSED, EAI_AGAIN, …) never carried it.
  */
-function n8nHistory(ctx: IExecuteFunctions, historySize: number): History {
-	return {
-		async record(keys) {
-			if (!keys.length) return { sent: new Set(), busy: new Set() };
-			try {
-				const record = async () => await ctx.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: historySize });
-				// Another n8n process may create the node's record between n8n's read and its insert: read again.
-				const { processed } = await oneAtATime(storeKey(ctx), async () =>
-					await record().catch(async (error: Error) => (/unique|duplicate key/i.test(error.message) ? await record() : await Promise.reject(error))),
-				);
-				return { sent: new Set(processed.map(String)), busy: new Set() };
-			} catch (error) {
-				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from n8n: ${(error as Error).message}`, {
-					description: 'Nothing was sent. The send history lives in n8n\'s database; check that n8n can write to it, then run again.',
-				});
-			}
-		},
-		confirm: async () => undefined,
-		async forget(keys) {
-			if (!keys.length) return undefined;
-			try {
-				await oneAtATime(storeKey(ctx), async () => await ctx.helpers.removeProcessed(keys, 'node', { mode: 'entries' }));
-				return undefined;
-			} catch (error) {
-				return `n8n could not take it off this node's send history (${(error as Error).message}), ${NOT_FORGOTTEN}`;
-			}
-		},
-		close: async () => undefined,
-	};
-}
+const UNANSWERED = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'UND_ERR_SOCKET']);
 
-/** The send history in Postgres (history.ts): one connection, opened when there is something to record. */
-function postgresHistory(ctx: IExecuteFunctions): History {
-	let client: Client | undefined;
-	let me: Claimant | undefined;
-	let where = 'Postgres';
-	return {
-		async record(keys) {
-			if (!keys.length) return { sent: new Set(), busy: new Set() };
-			try {
-				const credential = await ctx.getCredentials<PostgresCredential & IDataObject>('postgres');
-				if (credential.sshTunnel) throw new Error('the Postgres credential uses an SSH tunnel, which the send history does not support');
-				const config = historyConnection(credential);
-				where = `Postgres at ${config.host}:${config.port}/${config.database}`;
-				client = new Client(config);
-				// A dropped connection must fail this execution, not crash n8n with an unhandled 'error' event.
-				client.on('error', () => undefined);
-				await client.connect();
-				await ensureHistoryTable(client);
-				me = await becomeClaimant(client, { workflowId: String(ctx.getWorkflow().id ?? ''), executionId: String(ctx.getExecutionId() ?? '') });
-				return await claimKeys(client, me, keys);
-			} catch (error) {
-				throw new NodeOperationError(ctx.getNode(), `Could not read this node's send history from ${where}: ${(error as Error).message}`, {
-					description: 'Nothing was sent. Check the Postgres credential (host, port, database, user, password, SSL) and that its user may create and write the table campaign_kit_send_history, then run again.',
-				});
-			}
-		},
-		async confirm(keys) {
-			if (!keys.length || !client || !me) return undefined;
-			try {
-				await confirmKeys(client, me, keys);
-				return undefined;
-			} catch (error) {
-				return `${where} could not mark it sent in this node's send history (${(error as Error).message}), so a re-run may send it again`;
-			}
-		},
-		async forget(keys) {
-			if (!keys.length || !client || !me) return undefined;
-			try {
-				await forgetKeys(client, me, keys);
-				return undefined;
-			} catch (error) {
-				return `${where} could not take it off this node's send history (${(error as Error).message}), ${NOT_FORGOTTEN}`;
-			}
-		},
-		async close() {
-			// Ending the connection also releases this run's owner lock.
-			await client?.end().catch(() => undefined);
-		},
-	};
+function unanswered(error: unknown): boolean {
+	if (!(error instanceof NodeApiError) || Number(error.httpCode)) return false;
+	return UNANSWERED.has(String((error.errorResponse as { code?: unknown } | undefined)?.code));
 }
 
 /** Another provider may succeed where this one failed after its retries: 429, 5xx, no connection. */
 function canFallBack(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false; // n8n refused the request itself: a setup problem
+	if (!(error instanceof NodeApiError) || unanswered(error)) return false; // n8n refused the request itself (a setup problem), or it may have gone out
 	const status = Number(error.httpCode);
 	return !status || status === 429 || status >= 500;
 }
@@ -388,25 +302,41 @@ function refusedAnswer(error: unknown): { statusCode: number; body: unknown } | 
 	return { statusCode, body: (error.errorResponse as { body?: unknown } | undefined)?.body };
 }
 
+/** The send history around each request: checked and marked right before, confirmed right after. */
+interface Guard<C> {
+	/** Why this run may not send these (it no longer holds them), or undefined to go ahead. */
+	before(messages: Array<Message<C>>, requestKey: string | undefined): Promise<string | undefined>;
+	/** The provider accepted these. */
+	after(messages: Array<Message<C>>): Promise<void>;
+}
+
+/** Not sent, or sent without an answer: the outcome of the message is not known for sure. */
+const unsure = (reason: string, attempts: number): Outcome => ({ result: { ok: false, reason, fallback: false }, attempts, unconfirmed: reason });
+
 /**
- * Sends `messages` through one provider. Requests run concurrently (the transport's limit);
- * `stopOn` says which failure stops new requests from starting (the run will stop anyway).
+ * Sends `messages` (and `resumed` requests, sent again as they were) through one provider.
+ * Requests run concurrently (the transport's limit); `stopOn` says which failure stops new
+ * requests from starting (the run will stop anyway).
  */
 async function attempt<C>(
 	connection: Connection,
 	provider: Provider<C>,
-	messages: Array<Message<C>>,
+	work: { messages: Array<Message<C>>; resumed: Array<ProviderRequest<C>>; guard: Guard<C> },
 	stopOn: (result: MessageResult) => boolean,
 	maxWaitMs: number,
 ): Promise<Map<number, Outcome>> {
 	const { api } = connection;
+	const { guard } = work;
 	const outcomes = new Map<number, Outcome>();
 	let stopped = false;
-	if (provider.publish) return await publishEach(connection, provider, provider.publish, messages, stopOn, maxWaitMs);
+	if (provider.publish) return await publishEach(connection, provider, provider.publish, work.messages, guard, stopOn, maxWaitMs);
 	const record = (request: ProviderRequest<C>, outcome: (position: number) => Outcome) =>
 		request.messages.forEach((message, position) => outcomes.set(message.itemIndex, outcome(position)));
-	await api.mapConcurrent(provider.plan(messages, connection.credentials), async (request) => {
+	const requests = [...work.resumed, ...(work.messages.length ? provider.plan(work.messages, connection.credentials) : [])];
+	await api.mapConcurrent(requests, async (request) => {
 		if (stopped) return;
+		const held = await guard.before(request.messages, request.idempotencyKey);
+		if (held) return record(request, () => unsure(held, 0));
 		const http = request.http();
 		try {
 			const session = await connection.headers();
@@ -417,8 +347,8 @@ async function attempt<C>(
 				body: http.body as IDataObject,
 				itemIndex: request.messages[0].itemIndex,
 				// A dropped connection may have delivered the batch already: sending it again could
-				// reach up to a whole batch of people twice. It fails (or falls back) instead, unless
-				// the provider itself drops a request it has seen.
+				// reach up to a whole batch of people twice. It is reported unconfirmed instead,
+				// unless the provider itself drops a request it has seen.
 				retryNetworkErrors: provider.deduplicates ?? false,
 			});
 			const results = provider.results(request, answer);
@@ -426,6 +356,7 @@ async function attempt<C>(
 				result: results[position] ?? { ok: false, reason: `${provider.name} did not say whether it took this message`, fallback: false },
 				attempts: answer.attempts,
 			}));
+			await guard.after(request.messages.filter((_, position) => results[position]?.ok));
 		} catch (error) {
 			const outcome = failedOutcome(provider, error);
 			record(request, () => outcome);
@@ -437,6 +368,9 @@ async function attempt<C>(
 
 /** A request that failed after its retries, as the provider reads it. */
 function failedOutcome<C>(provider: Provider<C>, error: unknown, attempts = attemptsOf(error)): Outcome {
+	if (unanswered(error)) {
+		return unsure(`the connection to ${provider.name} broke before it answered (${(error as Error).message}), so it may or may not have sent it; not sent again`, attempts);
+	}
 	const fallback = canFallBack(error);
 	const answer = fallback ? undefined : refusedAnswer(error);
 	const said = answer ? provider.refusal?.(answer) : undefined;
@@ -451,6 +385,7 @@ async function publishEach<C>(
 	provider: Provider<C>,
 	publish: NonNullable<Provider<C>['publish']>,
 	messages: Array<Message<C>>,
+	guard: Guard<C>,
 	stopOn: (result: MessageResult) => boolean,
 	maxWaitMs: number,
 ): Promise<Map<number, Outcome>> {
@@ -459,6 +394,8 @@ async function publishEach<C>(
 	let stopped = false;
 	await api.mapConcurrent(messages, async (message) => {
 		if (stopped) return;
+		const held = await guard.before([message], undefined);
+		if (held) return void outcomes.set(message.itemIndex, unsure(held, 0));
 		let attempts = 0;
 		const steps: PublishSteps = {
 			call: async ({ method, url, headers, body, qs, download }) => {
@@ -484,6 +421,7 @@ async function publishEach<C>(
 		let outcome: Outcome;
 		try {
 			outcome = { result: await publish(message, steps), attempts };
+			if (outcome.result.ok) await guard.after([message]);
 		} catch (error) {
 			outcome = failedOutcome(provider, error, attempts + attemptsOf(error));
 		}
@@ -513,6 +451,32 @@ async function deliver<C>(
 	}
 }
 
+/** Why an unclear message is not sent again, and what to do about it. */
+function unclearReason(provider: string, unclear: Unclear): string {
+	const who = unclear.claimedBy ? `execution ${unclear.claimedBy}${unclear.claimedAt ? ` (claimed at ${unclear.claimedAt})` : ''}` : 'an earlier execution of this node';
+	const where = unclear.claimedBy ? '' : ' n8n\'s send history does not keep which execution: look for one that crashed or was stopped.';
+	return `unconfirmed: ${who} started sending it and stopped before recording ${provider}'s answer, so it may have reached ${provider}; not sent again, so it is not sent twice.${where} Check ${provider}'s log for this idempotency key; to send it anyway, turn on "Send Again"`;
+}
+
+/**
+ * Unclear messages a provider that drops repeats can take again: grouped as their earlier request
+ * (its idempotency key matches), taken over, and sent again as that request. The rest stay unclear.
+ */
+async function resumable<C>(
+	provider: Provider<C>,
+	credentials: Record<string, unknown>,
+	messages: Array<Message<C>>,
+	unclear: Map<string, Unclear>,
+	history: History,
+): Promise<Array<ProviderRequest<C>>> {
+	if (!provider.deduplicates || !messages.length) return [];
+	const resumed: Array<ProviderRequest<C>> = [];
+	for (const request of provider.plan(messages, credentials)) {
+		const keys = request.messages.map((message) => message.key);
+		if (request.idempotencyKey && (await history.resume(keys, request.idempotencyKey, unclear))) resumed.push(request);
+	}
+	return resumed;
+}
 async function deliverWith<C>(
 	ctx: IExecuteFunctions,
 	send: ChannelSend<C>,
@@ -525,75 +489,107 @@ async function deliverWith<C>(
 	fallbackApi: Connection | undefined,
 ): Promise<void> {
 	const { primary, fallback } = send;
-	const { sent: seen, busy } = await history.record(messages.map((message) => message.key));
-	const toSend = send.sendAgain ? messages : messages.filter((message) => !seen.has(message.key) && !busy.has(message.key));
-	for (const message of messages) {
-		if (!send.sendAgain && (seen.has(message.key) || busy.has(message.key))) {
-			deliveries[message.itemIndex] = decided('skipped', primary.name, message.key, 0, { reason: seen.has(message.key) ? ALREADY_SENT : SENDING_NOW });
+	const { sent: seen, busy, unclear } = await history.record(messages.map((message) => message.key));
+	// The keys this run claimed: nobody sent them before and no other run holds them.
+	const own = new Set(messages.filter(({ key }) => !seen.has(key) && !busy.has(key) && !unclear.has(key)).map(({ key }) => key));
+	const resumed = send.sendAgain ? [] : await resumable(primary, primaryApi.credentials, messages.filter(({ key }) => unclear.has(key)), unclear, history);
+	const resumedKeys = new Set(resumed.flatMap((request) => request.messages.map(({ key }) => key)));
+	const fresh = send.sendAgain ? messages : messages.filter(({ key }) => own.has(key));
+	if (!send.sendAgain) {
+		for (const { key, itemIndex } of messages) {
+			const earlier = unclear.get(key);
+			if (seen.has(key) || busy.has(key)) deliveries[itemIndex] = decided('skipped', primary.name, key, 0, { reason: seen.has(key) ? ALREADY_SENT : SENDING_NOW });
+			else if (earlier && !resumedKeys.has(key)) {
+				deliveries[itemIndex] = { ...decided('unconfirmed', primary.name, key, 0, { reason: unclearReason(primary.name, earlier) }), claimedBy: earlier.claimedBy, claimedAt: earlier.claimedAt };
+			}
 		}
 	}
+	const notRecorded = new Map<string, string>();
+	const guard: Guard<C> = {
+		before: async (batch, requestKey) => await history.fence(batch.map(({ key }) => key).filter((key) => own.has(key)), requestKey),
+		async after(batch) {
+			const problem = await history.confirm(batch.map(({ key }) => key));
+			if (problem) batch.forEach(({ key }) => notRecorded.set(key, problem));
+		},
+	};
 
 	// Without Continue On Fail the run stops at the first failure nothing can rescue.
 	const stopOn = (result: MessageResult) => !continueOnFail && !result.ok && !result.later && !(fallback && result.fallback);
-	const first = await attempt(primaryApi, primary, toSend, stopOn, send.maxWaitMs);
-	const retry = toSend.filter((message) => {
+	const first = await attempt(primaryApi, primary, { messages: fresh, resumed, guard }, stopOn, send.maxWaitMs);
+	const retry = fresh.filter((message) => {
 		const outcome = first.get(message.itemIndex);
-		return fallback && outcome && !outcome.result.ok && outcome.result.fallback;
+		return fallback && outcome && !outcome.unconfirmed && !outcome.result.ok && outcome.result.fallback;
 	});
 	const second =
 		fallback && fallbackApi && retry.length
-			? await attempt(fallbackApi, fallback, retry, (result) => !continueOnFail && !result.ok && !result.later, send.maxWaitMs)
+			? await attempt(fallbackApi, fallback, { messages: retry, resumed: [], guard }, (result) => !continueOnFail && !result.ok && !result.later, send.maxWaitMs)
 			: new Map<number, Outcome>();
 
+	const toSend = [...fresh, ...resumed.flatMap((request) => request.messages)];
 	const unsent: string[] = [];
 	let stop: Error | undefined;
 	let failures = 0;
 	for (const message of toSend) {
 		const i = message.itemIndex;
-		const own = first.get(i);
+		const outcome = first.get(i);
 		const rescue = second.get(i);
-		const key = message.key;
-		let delivery: Delivery;
-		let error: Error | undefined;
-		if (!own) {
-			delivery = decided('failed', primary.name, key, 0, { reason: 'not sent: the run stopped at an earlier failure' });
-		} else if (rescue && fallback) {
-			const why = own.result.ok ? '' : own.result.reason;
-			const attempts = own.attempts + rescue.attempts;
-			delivery = rescue.result.ok
-				? decided('sent', fallback.name, key, attempts, { messageId: rescue.result.messageId, reason: `${primary.name} failed (${why}); sent through ${fallback.name}` })
-				: decided('failed', fallback.name, key, attempts, { reason: `${fallback.name}: ${rescue.result.reason} (after ${primary.name}: ${why})` });
-			error = rescue.result.ok ? undefined : (rescue.error ?? refusal(ctx, fallback, message, rescue.result.reason));
-		} else if (own.result.ok) {
-			delivery = decided('sent', primary.name, key, own.attempts, { messageId: own.result.messageId });
-		} else if (own.result.later) {
-			// Not sent and nothing wrong: Skipped with the time, and forgotten so a later run sends it.
-			delivery = { ...decided('skipped', primary.name, key, own.attempts, { reason: own.result.reason }), retryAt: own.result.later.retryAt };
-			if (!seen.has(message.key)) unsent.push(message.key);
-		} else {
-			delivery = decided('failed', primary.name, key, own.attempts, { reason: own.result.reason });
-			error = own.error ?? refusal(ctx, primary, message, own.result.reason);
-		}
+		const { delivery, error } = settle(ctx, send, message, outcome, rescue, resumedKeys.has(message.key));
 		deliveries[i] = delivery;
-		const output = (rescue ?? own)?.result.output;
+		const output = (rescue ?? outcome)?.result.output;
 		if (output) extras[i] = { ...extras[i], ...output };
+		// Forget only what this run claimed: with "Send Again", an earlier successful send stays remembered.
+		if ((delivery.status === 'failed' || (delivery.status === 'skipped' && delivery.retryAt !== undefined)) && own.has(message.key)) unsent.push(message.key);
 		if (delivery.status === 'failed') {
 			failures++;
-			// Forget only what this run recorded: with "Send Again", an earlier successful send stays remembered.
-			if (!seen.has(message.key)) unsent.push(message.key);
 			stop ??= error;
 		}
 	}
-	const unconfirmed = await history.confirm(toSend.filter((message) => deliveries[message.itemIndex].status === 'sent').map((message) => message.key));
 	const stuck = await history.forget(unsent);
 	for (const message of toSend) {
 		const delivery = deliveries[message.itemIndex];
-		if (unconfirmed && delivery.status === 'sent') delivery.reason = unconfirmed;
+		const problem = notRecorded.get(message.key);
+		if (problem && delivery.status === 'sent') delivery.reason = problem;
 		if (stuck && delivery.status === 'failed' && unsent.includes(message.key)) delivery.reason = `${delivery.reason}; ${stuck}`;
 	}
 	if (failures && !continueOnFail) {
 		throw stop ?? new NodeOperationError(ctx.getNode(), 'The run stopped before every message was sent');
 	}
+}
+
+/** One message's delivery from its outcomes: through the primary, the fallback, or unknown. */
+function settle<C>(
+	ctx: IExecuteFunctions,
+	send: ChannelSend<C>,
+	message: Message<C>,
+	own: Outcome | undefined,
+	rescue: Outcome | undefined,
+	resumed: boolean,
+): { delivery: Delivery; error?: Error } {
+	const { primary, fallback } = send;
+	const key = message.key;
+	if (!own) return { delivery: decided('failed', primary.name, key, 0, { reason: 'not sent: the run stopped at an earlier failure' }) };
+	const last = rescue ?? own;
+	const by = rescue && fallback ? fallback.name : primary.name;
+	if (last.unconfirmed) return { delivery: decided('unconfirmed', by, key, own.attempts + (rescue?.attempts ?? 0), { reason: `unconfirmed: ${last.unconfirmed}` }) };
+	if (rescue && fallback) {
+		const why = own.result.ok ? '' : own.result.reason;
+		const attempts = own.attempts + rescue.attempts;
+		if (rescue.result.ok) {
+			return { delivery: decided('sent', fallback.name, key, attempts, { messageId: rescue.result.messageId, reason: `${primary.name} failed (${why}); sent through ${fallback.name}` }) };
+		}
+		return {
+			delivery: decided('failed', fallback.name, key, attempts, { reason: `${fallback.name}: ${rescue.result.reason} (after ${primary.name}: ${why})` }),
+			error: rescue.error ?? refusal(ctx, fallback, message, rescue.result.reason),
+		};
+	}
+	if (own.result.ok) return { delivery: decided('sent', primary.name, key, own.attempts, { messageId: own.result.messageId }) };
+	// Sent again under its earlier idempotency key: a failure now says nothing about the first request.
+	if (resumed) return { delivery: decided('unconfirmed', primary.name, key, own.attempts, { reason: `unconfirmed: sent again under its earlier idempotency key, and ${primary.name} answered: ${own.result.reason}` }) };
+	if (own.result.later) {
+		// Not sent and nothing wrong: Skipped with the time, and forgotten so a later run sends it.
+		return { delivery: { ...decided('skipped', primary.name, key, own.attempts, { reason: own.result.reason }), retryAt: own.result.later.retryAt } };
+	}
+	return { delivery: decided('failed', primary.name, key, own.attempts, { reason: own.result.reason }), error: own.error ?? refusal(ctx, primary, message, own.result.reason) };
 }
 
 /** A provider refused one message: in its answer (Postmark, SES per-message results) or as it read its own error (`refusal`). */

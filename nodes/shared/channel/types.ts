@@ -51,6 +51,12 @@ export interface HttpCall {
 export interface ProviderRequest<C> {
 	/** The messages this request carries, in the order the provider answers for them. */
 	messages: Array<Message<C>>;
+	/**
+	 * The key the provider drops repeats by (OneSignal's `idempotency_key`), when the request
+	 * carries one. Kept in the send history so that a request whose outcome is unknown can be sent
+	 * again as exactly the same request.
+	 */
+	idempotencyKey?: string;
 	/** Multi-step providers (`publish`): every request a message takes, in order and in words, for Simulate (`http` is the main one). */
 	steps?: string[];
 	/**
@@ -149,7 +155,11 @@ export interface Grant {
 	expiresAt: number;
 }
 
-export type DeliveryStatus = 'sent' | 'skipped' | 'failed' | 'simulated';
+/**
+ * `unconfirmed`: nobody knows whether the provider took it (a run stopped between the request and
+ * the answer, or the connection broke before the answer); it left on Failed and is not sent again.
+ */
+export type DeliveryStatus = 'sent' | 'skipped' | 'failed' | 'unconfirmed' | 'simulated';
 
 /** Added to every item as `delivery`. */
 export interface Delivery {
@@ -165,4 +175,8 @@ export interface Delivery {
 	request?: Record<string, unknown>;
 	/** Skipped for now only (a quota used up, a post not due): when to try again, for n8n's Wait node. */
 	retryAt?: string | null;
+	/** Unconfirmed from an earlier run: the execution that claimed it, when the send history keeps it. */
+	claimedBy?: string | null;
+	/** Unconfirmed from an earlier run: when it was claimed (ISO 8601), when the send history keeps it. */
+	claimedAt?: string | null;
 }
