@@ -50,6 +50,12 @@ export const parseJson = (raw: Buffer): unknown => JSON.parse(raw.toString('utf8
 /** The entries of a list in a body, none when the body has something else there (null, text, an object). */
 export const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
+/** An object in a body as a record; an empty one when the body has null, text or a list there. */
+export const objectOf = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/** A provider's word looked up in a table of ours: only the table's own entries ("constructor" is no event type). */
+export const lookup = <T>(table: Record<string, T>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
+
 /** A field of an object in a body; undefined when the value is not an object. */
 export const fieldOf = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
 

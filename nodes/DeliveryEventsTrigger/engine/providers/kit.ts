@@ -6,7 +6,7 @@
  * captured click replayed as an unsubscribe).
  */
 import { shortened } from '../../../shared/show';
-import { eventIdOf, fresh, hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, fieldOf, fresh, hmac, isoTime, lookup, missing, objectOf, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter, WebhookRequest } from '../types';
 
 export const KIT_EVENTS: Record<string, DeliveryEventType> = {
@@ -42,14 +42,14 @@ export const kit: ProviderAdapter = {
 		return OK;
 	},
 	normalise(request, settings = {}) {
-		const body = parseJson(request.rawBody) as { subscriber?: Record<string, unknown> };
-		const subscriber = body.subscriber ?? {};
+		const body = parseJson(request.rawBody);
+		const subscriber = objectOf(fieldOf(body, 'subscriber'));
 		const event = settings.eventType ?? DEFAULT_KIT_EVENT;
 		return [
 			{
 				provider: 'kit',
 				channel: 'email',
-				type: KIT_EVENTS[event] ?? 'other',
+				type: lookup(KIT_EVENTS, event) ?? 'other',
 				providerType: event,
 				// Kit has no event id: the subscriber, the event and the signed time name it.
 				eventId: eventIdOf([subscriber.id, event, signatureParts(request).t], body),

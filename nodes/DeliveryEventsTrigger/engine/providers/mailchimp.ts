@@ -2,7 +2,7 @@
  * Mailchimp list webhooks: form-encoded (`type`, `fired_at`, `data[email]`, …), unsigned. The
  * secret travels in the URL you register (`?secret=…`) and is checked here.
  */
-import { eventIdOf, formPairs, isoTime, missing, OK, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, formPairs, isoTime, lookup, missing, OK, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = {
@@ -27,7 +27,7 @@ export const mailchimp: ProviderAdapter = {
 			{
 				provider: 'mailchimp',
 				channel: 'email',
-				type: kind === 'cleaned' && reason === 'abuse' ? 'complained' : (TYPES[kind] ?? 'other'),
+				type: kind === 'cleaned' && reason === 'abuse' ? 'complained' : (lookup(TYPES, kind) ?? 'other'),
 				providerType: kind,
 				// Mailchimp has no event id: the kind, time, address and list name the event.
 				eventId: eventIdOf([kind, fields.fired_at, fields['data[email]'], fields['data[list_id]']], fields),

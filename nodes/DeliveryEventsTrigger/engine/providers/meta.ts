@@ -3,7 +3,7 @@
  * signed with X-Hub-Signature-256 "sha256=<hex HMAC-SHA256(app secret, raw body)>". Each message
  * status (sent, delivered, read, failed) becomes one event.
  */
-import { eventIdOf, fieldOf, hmac, isoTime, listOf, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, fieldOf, hmac, isoTime, listOf, lookup, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEvent, DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = { sent: 'sent', delivered: 'delivered', read: 'opened', failed: 'failed' };
@@ -37,7 +37,7 @@ export const meta: ProviderAdapter = {
 					events.push({
 						provider: 'meta',
 						channel: 'whatsapp',
-						type: (Object.prototype.hasOwnProperty.call(TYPES, kind) ? TYPES[kind] : undefined) ?? 'other',
+						type: lookup(TYPES, kind) ?? 'other',
 						providerType: kind,
 						eventId: eventIdOf([status.id, kind], status),
 						messageId: text(status.id),

@@ -3,7 +3,7 @@
  * Click, SubscriptionChange). Postmark signs nothing; it sends the Basic-auth user and password you
  * put in the webhook URL, which are checked here.
  */
-import { eventIdOf, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, isoTime, lookup, missing, objectOf, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = {
@@ -24,9 +24,9 @@ export const postmark: ProviderAdapter = {
 		return sameSecret(header.slice(6).trim(), expected) ? OK : reject('the Basic-auth user or password is wrong');
 	},
 	normalise(request) {
-		const event = parseJson(request.rawBody) as Record<string, unknown>;
-		const recordType = String(event.RecordType ?? '');
-		let type = TYPES[recordType] ?? 'other';
+		const event = objectOf(parseJson(request.rawBody));
+		const recordType = text(event.RecordType) ?? '';
+		let type = lookup(TYPES, recordType) ?? 'other';
 		// A suppression change that turns sending off is Postmark's unsubscribe (or a manual suppression).
 		if (recordType === 'SubscriptionChange' && event.SuppressSending === true) type = 'unsubscribed';
 		const at = event.DeliveredAt ?? event.BouncedAt ?? event.ReceivedAt ?? event.ChangedAt;

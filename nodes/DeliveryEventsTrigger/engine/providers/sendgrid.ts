@@ -5,7 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 
-import { eventIdOf, fresh, isoTime, missing, OK, parseJson, reject, text } from '../signatures';
+import { eventIdOf, fresh, isoTime, lookup, missing, objectOf, OK, parseJson, reject, text } from '../signatures';
 import type { DeliveryEvent, DeliveryEventType, ProviderAdapter } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = {
@@ -41,15 +41,15 @@ export const sendgrid: ProviderAdapter = {
 	},
 	normalise(request) {
 		const body = parseJson(request.rawBody);
-		const events = Array.isArray(body) ? body : [body];
-		return events.map((event: Record<string, unknown>): DeliveryEvent => {
-			const name = String(event.event ?? '');
+		const events = (Array.isArray(body) ? body : [body]).map(objectOf);
+		return events.map((event): DeliveryEvent => {
+			const name = text(event.event) ?? '';
 			// sg_message_id is "<x-message-id>.filter…": the part before the first dot is the id the send returned.
 			const id = text(event.sg_message_id);
 			return {
 				provider: 'sendgrid',
 				channel: 'email',
-				type: TYPES[name] ?? 'other',
+				type: lookup(TYPES, name) ?? 'other',
 				providerType: name,
 				eventId: eventIdOf([event.sg_event_id], event),
 				messageId: id ? id.split('.')[0] : null,

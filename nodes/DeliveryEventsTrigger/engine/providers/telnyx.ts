@@ -5,7 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 
-import { eventIdOf, fresh, isoTime, missing, OK, parseJson, reject, text } from '../signatures';
+import { eventIdOf, fieldOf, fresh, isoTime, listOf, lookup, missing, objectOf, OK, parseJson, reject, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter } from '../types';
 
 // An Ed25519 public key as SPKI DER is this fixed prefix followed by the 32 raw key bytes.
@@ -38,12 +38,12 @@ export const telnyx: ProviderAdapter = {
 		}
 	},
 	normalise(request) {
-		const body = parseJson(request.rawBody) as { data?: { id?: string; event_type?: string; occurred_at?: string; payload?: Record<string, unknown> } };
-		const data = body.data ?? {};
-		const payload = data.payload ?? {};
-		const eventType = data.event_type ?? '';
-		const to = (payload.to as Array<{ phone_number?: string; status?: string }> | undefined) ?? [];
-		const recipients = to.length ? to : [{}];
+		const body = parseJson(request.rawBody);
+		const data = objectOf(fieldOf(body, 'data'));
+		const payload = objectOf(data.payload);
+		const eventType = text(data.event_type) ?? '';
+		const to = listOf(payload.to).map(objectOf);
+		const recipients = to.length ? to : [{} as Record<string, unknown>];
 		return recipients.map((recipient) => ({
 			provider: 'telnyx',
 			channel: 'sms',
@@ -51,9 +51,9 @@ export const telnyx: ProviderAdapter = {
 				eventType === 'message.sent'
 					? 'sent'
 					: eventType === 'message.finalized'
-						? (FINAL[recipient.status ?? ''] ?? 'other')
+						? (lookup(FINAL, text(recipient.status) ?? '') ?? 'other')
 						: 'other',
-			providerType: recipient.status ? `${eventType}:${recipient.status}` : eventType,
+			providerType: text(recipient.status) ? `${eventType}:${text(recipient.status)}` : eventType,
 			// Telnyx's event id; a finalized event has one entry per recipient.
 			eventId: eventIdOf(to.length ? [data.id, recipient.phone_number] : [data.id], { data, recipient }),
 			messageId: text(payload.id),

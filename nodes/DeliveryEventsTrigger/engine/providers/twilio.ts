@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { eventIdOf, formPairs, hmac, isoTime, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
+import { eventIdOf, formPairs, hmac, isoTime, lookup, missing, OK, parseJson, reject, sameSecret, text } from '../signatures';
 import type { DeliveryEventType, ProviderAdapter, WebhookRequest } from '../types';
 
 const TYPES: Record<string, DeliveryEventType> = {
@@ -61,7 +61,7 @@ export const twilio: ProviderAdapter = {
 			{
 				provider: 'twilio',
 				channel: 'sms',
-				type: TYPES[status] ?? 'other',
+				type: lookup(TYPES, status) ?? 'other',
 				providerType: status,
 				eventId: eventIdOf([fields.MessageSid ?? fields.SmsSid, status], fields),
 				messageId: text(fields.MessageSid ?? fields.SmsSid),
