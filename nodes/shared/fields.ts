@@ -70,10 +70,26 @@ export function readNumber(ctx: IExecuteFunctions, read: FieldReader, field: Fie
  * field) is refused naming the item and the setting, never sent as "[object Object]".
  */
 export function textParameter(ctx: IExecuteFunctions, name: string, i: number, label: string): string {
-	const raw = ctx.getNodeParameter(name, i, '') as unknown;
+	return textValue(ctx, ctx.getNodeParameter(name, i, '') as unknown, i, label, `{{ $json.${name} }}`);
+}
+
+/** The same check for a value already read (a field inside a collection of settings). */
+export function textValue(ctx: IExecuteFunctions, raw: unknown, i: number, label: string, example: string): string {
 	if (raw === undefined || raw === null) return '';
 	if (typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw))) return String(raw).trim();
-	throw itemError(ctx, i, `${label} is ${shown(raw)}, not text`, `Set "${label}" to a field holding text or a number, e.g. {{ $json.${name} }}.`);
+	throw itemError(ctx, i, `${label} is ${shown(raw)}, not text`, `Set "${label}" to a field holding text or a number, e.g. ${example}.`);
+}
+
+/**
+ * An ID setting of one item (a platform's campaign, ad set or keyword): text or a number, never
+ * empty, at most 100 characters. Platforms' IDs are short numbers, so a longer value is a wrong
+ * mapping, refused before it goes into a request (and from there into an error) whole.
+ */
+export function idParameter(ctx: IExecuteFunctions, name: string, i: number, label: string): string {
+	const value = textParameter(ctx, name, i, label);
+	if (!value) throw itemError(ctx, i, `${label} is empty`, `Set "${label}", e.g. to {{ $json.${name} }}, or check that the item has that field.`);
+	if (value.length > 100) throw itemError(ctx, i, `${label} is ${shown(value)} (${value.length} characters), not an ID`, `Map "${label}" to the field that holds the ID, e.g. {{ $json.id }}.`);
+	return value;
 }
 
 /** Text from a field mapping, trimmed; '' when the field is absent. Finite numbers are taken as text. */

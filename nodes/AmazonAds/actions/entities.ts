@@ -4,9 +4,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { readMoney, textParameter } from '../../shared/fields';
+import { idParameter, readMoney, textParameter } from '../../shared/fields';
 import { asNodeError, errorItem, itemError } from '../../shared/items';
-import { shown } from '../../shared/show';
 import type { Transport } from '../../shared/transport';
 import { MAX_PARENT_IDS, MAX_PER_REQUEST, RESOURCES, type Resource, type ResourceName } from '../engine/resources';
 import { headersFor, idList, outcomeItems, sendInChunks, type Entry } from './shared';
@@ -21,12 +20,6 @@ const requiredText = (ctx: IExecuteFunctions, name: string, label: string, i: nu
 	return value;
 };
 
-/** An entity ID: Amazon's are numbers of up to 20 digits, so a long one is a wrong mapping, refused before it is sent. */
-const entityId = (ctx: IExecuteFunctions, label: string, i: number): string => {
-	const value = requiredText(ctx, 'id', label, i);
-	if (value.length > 100) throw itemError(ctx, i, `${label} is ${shown(value)} (${value.length} characters), not an Amazon ID`, `Map "${label}" to the field that holds the ID, e.g. {{ $json.keywordId }}.`);
-	return value;
-};
 
 /** The body of one entity to create, from the item's parameters. */
 function createBody(ctx: IExecuteFunctions, resource: ResourceName, i: number): Json {
@@ -96,7 +89,7 @@ function createBody(ctx: IExecuteFunctions, resource: ResourceName, i: number): 
 
 /** The body of one update, from the item's ID and Update Fields. */
 function updateBody(ctx: IExecuteFunctions, resource: Resource, name: ResourceName, i: number): Json {
-	const body: Json = { [resource.idField]: entityId(ctx, `${resource.label[0].toUpperCase()}${resource.label.slice(1)} ID`, i) };
+	const body: Json = { [resource.idField]: idParameter(ctx, 'id', i, `${resource.label[0].toUpperCase()}${resource.label.slice(1)} ID`) };
 	const fields = ctx.getNodeParameter('updateFields', i, {}) as Json;
 	const given = (key: string) => fields[key] !== undefined && fields[key] !== null && fields[key] !== '';
 	if (given('state')) body.state = fields.state;
@@ -139,7 +132,7 @@ export async function writeEntities(ctx: IExecuteFunctions, api: Transport, name
 			? createBody(ctx, name, i)
 			: operation === 'update'
 				? updateBody(ctx, resource, name, i)
-				: { [resource.idField]: entityId(ctx, `${resource.label[0].toUpperCase()}${resource.label.slice(1)} ID`, i) },
+				: { [resource.idField]: idParameter(ctx, 'id', i, `${resource.label[0].toUpperCase()}${resource.label.slice(1)} ID`) },
 	);
 	if (entries.length === 0) return failed;
 	const outcomes =

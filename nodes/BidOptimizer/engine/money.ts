@@ -19,7 +19,9 @@ export const clamp = (value: number, low: number, high: number): number => Math.
 /** Rounds to `digits` decimals for output (ratios, rates); not for money decisions. */
 export const round = (value: number, digits: number): number => {
 	const f = 10 ** digits;
-	return Math.round(value * f) / f;
+	const scaled = value * f;
+	// A figure so large that scaling overflows has no decimals to round.
+	return Number.isFinite(scaled) ? Math.round(scaled) / f : value;
 };
 
 /** A ratio for output, null when the denominator is zero or so small (5e-324) that the ratio overflows. */

@@ -6,6 +6,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { textValue } from '../../shared/fields';
 import { itemError } from '../../shared/items';
 import { chunk, createTransport, type Transport } from '../../shared/transport';
 import { batchOutcomes, MAILCHIMP_BATCH_LIMIT, MAILCHIMP_PAGE_LIMIT, mailchimpBaseUrl, subscriberHash, type BatchAnswer } from '../engine/mailchimp';
@@ -34,14 +35,15 @@ type Json = IDataObject;
 function memberBody(ctx: IExecuteFunctions, i: number, email: string): Json {
 	const fields = ctx.getNodeParameter('memberFields', i, {}) as Json;
 	const merge: Json = { ...jsonObject(ctx, fields.mergeFields, 'Merge Fields (JSON)', i) };
-	if (fields.firstName) merge.FNAME = String(fields.firstName);
-	if (fields.lastName) merge.LNAME = String(fields.lastName);
+	const text = (key: string, label: string) => (fields[key] ? textValue(ctx, fields[key], i, label, `{{ $json.${key} }}`) : '');
+	if (text('firstName', 'First Name')) merge.FNAME = text('firstName', 'First Name');
+	if (text('lastName', 'Last Name')) merge.LNAME = text('lastName', 'Last Name');
 	const body: Json = { email_address: email };
 	if (Object.keys(merge).length) body.merge_fields = merge;
-	if (fields.language) body.language = String(fields.language);
+	if (text('language', 'Language')) body.language = text('language', 'Language');
 	const tags = listOf(fields.tags);
 	if (tags.length) body.tags = tags;
-	if (fields.status) body.status = String(fields.status);
+	if (text('status', 'Status')) body.status = text('status', 'Status');
 	return body;
 }
 
@@ -126,7 +128,7 @@ async function batchSubscribe(ctx: IExecuteFunctions, api: Transport): Promise<I
 			const body = { ...memberBody(ctx, i, email), status: ctx.getNodeParameter('statusIfNew', i) as string };
 			const fields = ctx.getNodeParameter('memberFields', i, {}) as Json;
 			// In a batch, `status` is what new members get; an explicit status is the same field.
-			if (fields.status) body.status = String(fields.status);
+			if (fields.status) body.status = textValue(ctx, fields.status, i, 'Status', '{{ $json.status }}');
 			let entries = byList.get(listId);
 			if (!entries) byList.set(listId, (entries = []));
 			entries.push({ item: i, email, body });

@@ -16,10 +16,18 @@ export function emailOf(ctx: IExecuteFunctions, i: number): string {
 	return checked.address;
 }
 
+/** Names as text: a list's text and number entries, text, a number; nothing for an object (never "[object Object]"). */
+const namesText = (value: unknown): string =>
+	Array.isArray(value)
+		? value.filter((entry) => typeof entry === 'string' || typeof entry === 'number').join(',')
+		: typeof value === 'string' || typeof value === 'number'
+			? String(value)
+			: '';
+
 /** Comma- or newline-separated names (tags, IDs), trimmed, without empties or repeats. */
 export const listOf = (value: unknown): string[] => [
 	...new Set(
-		String(value ?? '')
+		namesText(value)
 			.split(/[,\n]/)
 			.map((part) => part.trim())
 			.filter(Boolean),

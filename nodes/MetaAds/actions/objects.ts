@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { textParameter } from '../../shared/fields';
+import { idParameter } from '../../shared/fields';
 import { itemError } from '../../shared/items';
 import { fromMinorUnits } from '../engine/money';
 import { item, minorUnits, perItem, type Graph } from './shared';
@@ -97,8 +97,7 @@ export async function runObjects(ctx: IExecuteFunctions, g: Graph, resource: Obj
 			return [item(withBudgets({ id: created.id, ...body }, await g.offset(i), resource), i)];
 		}
 		if (operation === 'update') {
-			const id = textParameter(ctx, 'id', i, 'ID');
-			if (!id) throw itemError(ctx, i, 'ID is empty', 'Map "ID" to the campaign, ad set or ad ID, e.g. {{ $json.id }}.');
+			const id = idParameter(ctx, 'id', i, 'ID');
 			const body = await updateBody(ctx, g, i);
 			const { body: answer } = await api.request<{ success?: boolean }>({ method: 'POST', url: `${version}/${id}`, body, itemIndex: i });
 			return [item(withBudgets({ id, success: answer.success !== false, ...body }, await g.offset(i), resource), i)];
