@@ -125,8 +125,9 @@ describe('send history in Postgres', () => {
 	});
 
 	it('a dead run\'s claims marked as being sent are reported unconfirmed with the execution and time, never taken over; with the same provider key one run sends them again', async () => {
-		const before = Date.now();
 		const a = await run('exec-41');
+		// claimedAt is the database's clock, not this process's (they differ under faketime).
+		const before = Number((await a.client.query('SELECT (extract(epoch FROM now()) * 1000)::bigint AS ms')).rows[0].ms);
 		await claimKeys(a.client, a.me, ['sent-1', 'sent-2', 'sent-3']);
 		expect(await fenceKeys(a.client, a.me, ['sent-1', 'sent-2'], 'R-1')).toBe(true);
 		expect(await fenceKeys(a.client, a.me, ['sent-3'], null)).toBe(true);
