@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RunResult } from '../helpers/n8n';
 import { AmazonAdsStandIn } from '../stand-ins/amazon-ads';
-import { fuzzNode, pairsOf, preview, printSummary, stopWatchdog } from './harness';
+import { badMoneyAccepted, fuzzNode, printSummary, stopWatchdog } from './harness';
 import { item, items, plausible } from './hostile';
 
 const ACCOUNT = {
@@ -35,18 +35,9 @@ function seed(): void {
 	);
 }
 
-/** Money that is not a plain finite number must never reach Amazon as if it were one. */
-const notMoney = (value: unknown) => typeof value === 'boolean' || value === null || typeof value === 'object' || (typeof value === 'number' && !Number.isFinite(value));
-
 function badBidsAccepted(input: IDataObject[], result: RunResult): string[] {
 	const problems = server.contractErrors.map((e) => `Amazon's contract refused a request the node sent: ${e.route}: ${e.errors.join('; ')}`);
-	for (const out of result.outputs('Node'))
-		for (const sent of out) {
-			const [index] = pairsOf(sent);
-			const bid = input[index]?.newBid;
-			if (sent.json.success === true && 'newBid' in (input[index] ?? {}) && notMoney(bid)) problems.push(`item ${index}: a bid of ${preview(bid, 80)} was sent and accepted as ${preview(sent.json.bid, 80)}`);
-		}
-	return problems;
+	return problems.concat(badMoneyAccepted(input, result, 'newBid', 'bid', 'bid'));
 }
 
 describe('Amazon Ads with hostile bids', () => {

@@ -202,6 +202,24 @@ export const pairsOf = (item: INodeExecutionData): number[] => {
 export type Pairing = 'partition' | 'covered' | { partition: number[] };
 export type Mode = 'stop' | 'continueRegularOutput' | 'continueErrorOutput';
 
+/** Money that is not a plain finite number (true, null, an object, NaN, ±Infinity). */
+const notMoney = (value: unknown) => typeof value === 'boolean' || value === null || typeof value === 'object' || (typeof value === 'number' && !Number.isFinite(value));
+
+/**
+ * Items a platform accepted (`success: true`) although their input's `field` was not money: what
+ * the node sent in its place (`sentAs`, the answer's field) is named, so the fault reads plainly.
+ */
+export function badMoneyAccepted(input: IDataObject[], result: RunResult, field: string, sentAs: string, what: string): string[] {
+	const problems: string[] = [];
+	for (const out of result.outputs('Node'))
+		for (const answer of out) {
+			const [index] = pairsOf(answer);
+			const value = input[index]?.[field];
+			if (answer.json.success === true && field in (input[index] ?? {}) && notMoney(value)) problems.push(`item ${index}: a ${what} of ${preview(value, 80)} was sent and accepted as ${preview(answer.json[sentAs], 80)}`);
+		}
+	return problems;
+}
+
 /** Everything wrong with one execution. */
 export function runProblems(result: RunResult, mode: Mode, pairing: Pairing, context: CheckContext): string[] {
 	const { input } = context;

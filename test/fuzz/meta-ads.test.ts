@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RunResult } from '../helpers/n8n';
 import { MetaAdsStandIn } from '../stand-ins/meta-ads';
-import { fuzzNode, pairsOf, preview, printSummary, stopWatchdog } from './harness';
+import { badMoneyAccepted, fuzzNode, printSummary, stopWatchdog } from './harness';
 import { item, items, plausible } from './hostile';
 
 const ACCOUNT = { accessToken: 'EAAB-fz-system-user-7Kq2Lm9Np4Rs6Tv', appSecret: 'fz-app-secret-8Wx3Yz6Ab1Cd', adAccountId: '1234567890', currency: 'USD' };
@@ -25,18 +25,10 @@ function seed(): void {
 	for (const n of [1, 2]) server.seed('adset', { id: `S${n}`, name: `Ad set ${n}`, campaign_id: 'C1', status: 'ACTIVE', effective_status: 'ACTIVE', daily_budget: String(n * 1000), bid_strategy: 'LOWEST_COST_WITHOUT_CAP' });
 }
 
-const notMoney = (value: unknown) => typeof value === 'boolean' || value === null || typeof value === 'object' || (typeof value === 'number' && !Number.isFinite(value));
-
 function badBudgetsAccepted(input: IDataObject[], result: RunResult): string[] {
 	const problems: string[] = [];
 	for (const sent of server.budgetLog) if (!Number.isFinite(sent.daily_budget)) problems.push(`Meta received a daily budget of ${sent.daily_budget} for ${sent.id}`);
-	for (const out of result.outputs('Node'))
-		for (const answer of out) {
-			const [index] = pairsOf(answer);
-			const budget = input[index]?.budget;
-			if (answer.json.success === true && 'budget' in (input[index] ?? {}) && notMoney(budget)) problems.push(`item ${index}: a budget of ${preview(budget, 80)} was sent and accepted as ${preview(answer.json.daily_budget, 80)}`);
-		}
-	return problems;
+	return problems.concat(badMoneyAccepted(input, result, 'budget', 'daily_budget', 'budget'));
 }
 
 describe('Meta Ads with hostile budgets', () => {
