@@ -25,7 +25,7 @@ export class AudienceGuard implements INodeType {
 			{
 				// n8n's own Postgres credential, on purpose: users and queue-mode setups already have one
 				// for n8n's Postgres node, and a second credential type for the same database would only
-				// duplicate the password. See ARCHITECTURE.md, "State and scale".
+				// duplicate the password.
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed, @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
 				name: 'postgres',
 				required: true,

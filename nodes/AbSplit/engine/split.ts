@@ -1,5 +1,5 @@
 /**
- * Deterministic A/B assignment (STATISTICS.md, "Deterministic assignment").
+ * Deterministic A/B assignment.
  *
  * bucket = first 8 hex digits of SHA-256(`experimentKey:unitId`) as an unsigned integer, mod 10,000.
  * Buckets are basis points; arm i owns [bound(i-1), bound(i)) where the bounds are the cumulative arm

@@ -1,7 +1,7 @@
 /**
  * The decision for one variant against control, and the sentence that explains it.
  *
- * STATISTICS.md "decision": a winner only when the test is significant at the chosen level AND
+ * A winner only when the test is significant at the chosen level AND
  * every arm has its minimum sample AND there is no sample ratio mismatch. Where the issue is silent:
  * - loser: the same conditions, with the variant significantly worse (in the goal's direction);
  * - inconclusive: not significant although every arm has reached the required sample

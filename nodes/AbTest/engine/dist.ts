@@ -1,6 +1,6 @@
 /**
  * The distribution functions every A/B Test method uses, from stdlib's small modules, which agree
- * with scipy to about 1e-12 (STATISTICS.md, "Numerics"). Never simple-statistics' lookup-table
+ * with scipy to about 1e-12. Never simple-statistics' lookup-table
  * normal CDF or approximate probit: they are wrong in the third decimal.
  *
  * Two-sided p-values are computed from the lower tail (2·F(−|x|)) so small p-values keep their

@@ -1,8 +1,8 @@
 /**
  * Conversion rates: the two-proportion z-test and the chi-square test of independence.
  *
- * z-test (Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions", 3rd ed. 2003, §4;
- * STATISTICS.md "A/B significance"): with rates p̂A = cA/nA, p̂B = cB/nB and the pooled rate
+ * z-test (Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions", 3rd ed. 2003, §4):
+ * with rates p̂A = cA/nA, p̂B = cB/nB and the pooled rate
  * p̄ = (cA + cB)/(nA + nB),
  *   z = (p̂B − p̂A) / √(p̄(1 − p̄)(1/nA + 1/nB))              (pooled SE: the test under H₀)
  *   two-sided p = 2Φ(−|z|)

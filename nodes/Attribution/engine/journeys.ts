@@ -1,5 +1,5 @@
 /**
- * From events to journeys (STATISTICS.md, Attribution): per user, in time order, each conversion
+ * From events to journeys: per user, in time order, each conversion
  * closes a journey made of the user's touches since the previous conversion that are at most the
  * lookback window older than it. Every touch belongs to at most one journey:
  *

@@ -1,5 +1,5 @@
 /**
- * Markov removal-effect attribution (STATISTICS.md), solved exactly rather than simulated.
+ * Markov removal-effect attribution, solved exactly rather than simulated.
  *
  * A first-order chain over start, the groups (channels, campaigns, …), conversion and null is
  * estimated from ALL journeys: each journey start → g1 → … → gn → conversion (or null) adds one

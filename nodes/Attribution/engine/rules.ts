@@ -1,5 +1,5 @@
 /**
- * Rule-based models (STATISTICS.md): each converting journey's one conversion and its value are
+ * Rule-based models: each converting journey's one conversion and its value are
  * split over the journey's touches by a fixed rule, and a group's credit is the sum over its
  * touches. The shares of one journey add up to 1, so every model's credits add up to the totals.
  *

@@ -1,5 +1,5 @@
 /**
- * Shapley attribution (STATISTICS.md), exact: no sampling of orderings.
+ * Shapley attribution, exact: no sampling of orderings.
  *
  * The players are the groups (channels, campaigns, …). A journey's coalition is the set of its
  * distinct groups. Shapley value of player i in a game v on players N (n = |N|):

@@ -31,7 +31,7 @@ export type DeliveryEventType =
 	/** The provider's event has no counterpart above (e.g. deferred, queued); `raw` keeps it. */
 	| 'other';
 
-/** The one event shape every provider is normalised into (ARCHITECTURE.md, "Delivery event"). */
+/** The one event shape every provider is normalised into. */
 export interface DeliveryEvent {
 	provider: ProviderName;
 	channel: 'email' | 'sms' | 'whatsapp';

@@ -1,5 +1,5 @@
 /**
- * The Marketing event in its one shape (ARCHITECTURE.md): camelCase names, UTM tags under
+ * The Marketing event in its one shape: camelCase names, UTM tags under
  * context.campaign. Callers may send the snake_case form (event_id, event_type, user_id,
  * anonymous_id, session_id, context.page.referrer, …); the names of the event and of its context
  * are converted, the free-form `properties` and `traits` are left exactly as sent. When both forms
